@@ -1,0 +1,85 @@
+import { cdk8s, javascript, JsonFile } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-robustmq-observability',
+  description:
+    'cdk8s constructs that deploy a RobustMQ cluster on Kubernetes and give it production-grade observability: Prometheus metrics and alerts, Grafana dashboards, Fluent Bit logs and Jaeger traces.',
+  author: 'cdk8s-robustmq-observability maintainers',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/example/cdk8s-robustmq-observability.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.3.0',
+  keywords: ['cdk8s', 'robustmq', 'mqtt', 'prometheus', 'grafana', 'fluent-bit', 'jaeger', 'observability'],
+
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  devDeps: [
+    'cdk8s-cli@^2.200.0',
+    'cdk8s-plus-28@2.5.6',
+    'kubernetes-models@4.5.1',
+    '@kubernetes-models/prometheus-operator@4.4.4',
+    'smol-toml@^1.3.0',
+    'yaml@^2.6.0',
+  ],
+
+  // No GitHub workflows: CI is `.ci/run`, run on a clean clone.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  bin: { 'cdk8s-robustmq-observability': 'lib/cli.js' },
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      coverageReporters: ['text-summary'],
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+    },
+  },
+  eslintOptions: {
+    dirs: ['src', 'test', 'examples'],
+    ignorePatterns: ['src/imports/**', 'lib/**', 'dist/**', 'node_modules/**'],
+  },
+  gitignore: ['/dist/', '/.crds.yaml', '/test-reports/'],
+  npmignoreEnabled: true,
+  npmIgnoreOptions: { ignorePatterns: ['/imports/', '/examples/', '/.ci/', '/cdk8s.yaml', '/docs/', '/benchmarks/'] },
+});
+
+project.package.addEngine('node', '>= 20');
+
+// The example apps are type-checked and linted like the tests.
+new JsonFile(project, 'examples/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '..' },
+    include: ['**/*.ts', '../src/**/*.ts'],
+  },
+});
+project.addFields({ publishConfig: { access: 'public' } });
+
+// Regenerate the typed Prometheus-Operator classes from the pinned CRDs in imports/crds.
+project.addTask('import', {
+  description: 'Regenerate src/imports from the pinned CRD manifests in imports/crds',
+  steps: [
+    { exec: 'cat imports/crds/*.yaml > .crds.yaml' },
+    { exec: 'cdk8s import .crds.yaml --no-check-upgrade --language typescript --output src/imports' },
+    { exec: 'rm -f .crds.yaml' },
+  ],
+});
+
+// Synthesize the default stack into dist/ with the package's own CLI.
+project.addTask('synth', {
+  description: 'Compile the library and write the default stack as YAML to dist/',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'node lib/cli.js synth --out dist', receiveArgs: true },
+  ],
+});
+
+project.synth();

@@ -1,0 +1,103 @@
+import { Problem } from './errors';
+
+/**
+ * Pure checks shared by the constructs and the CLI. Each returns undefined for a good value
+ * or the problem in words ("must be ...") naming what is allowed.
+ */
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+// An OCI image reference: optional registry (a host with a dot, localhost, or host:port), then :tag and/or @digest.
+const IMAGE = /^(?:(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+)(?::[0-9]+)?\/|[a-zA-Z0-9-]+:[0-9]+\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const QUANTITY = /^([+]?[0-9.]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/;
+
+/** A DNS-1123 label: the rule for namespaces, Service names and most object names. */
+export function dnsLabel(value: string, maxLength = 63): Problem {
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength || !DNS_LABEL.test(value)) {
+    return `must be a DNS-1123 label: at most ${maxLength} characters of lower-case letters, digits and '-', starting and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
+/** A DNS-1123 subdomain: the rule for ConfigMap and cluster-domain names. */
+export function dnsSubdomain(value: string): Problem {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    return "must be a DNS-1123 subdomain: at most 253 characters of lower-case letters, digits, '-' and '.', starting and ending with a letter or digit";
+  }
+  return undefined;
+}
+
+/** A Kubernetes label value (may be empty). */
+export function labelValue(value: string): Problem {
+  if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+    return "must be a label value: at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
+  }
+  return undefined;
+}
+
+/** A Kubernetes label key, with an optional DNS-subdomain prefix. */
+export function labelKey(value: string): Problem {
+  const allowed = "must be a label key: an optional DNS subdomain prefix and '/', then at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
+  if (typeof value !== 'string') return allowed;
+  const slash = value.lastIndexOf('/');
+  const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
+  const name = slash >= 0 ? value.slice(slash + 1) : value;
+  if (prefix !== undefined && dnsSubdomain(prefix) !== undefined) return allowed;
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return allowed;
+  return undefined;
+}
+
+/** A container environment variable name. */
+export function envName(value: string): Problem {
+  if (typeof value !== 'string' || !ENV_NAME.test(value)) {
+    return "must be an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit";
+  }
+  return undefined;
+}
+
+/** A whole number within [min, max]. */
+export function integer(value: number, min: number, max = Number.MAX_SAFE_INTEGER): Problem {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    return max === Number.MAX_SAFE_INTEGER
+      ? `must be a whole number of at least ${min}`
+      : `must be a whole number from ${min} to ${max}`;
+  }
+  return undefined;
+}
+
+/** A release version such as `0.4.11` (a leading `v` is not part of it). */
+export function version(value: string): Problem {
+  if (typeof value !== 'string' || !SEMVER.test(value)) {
+    return "must be a release version MAJOR.MINOR.PATCH such as '0.4.11' (no leading 'v')";
+  }
+  return undefined;
+}
+
+/** A container image reference such as `ghcr.io/robustmq/robustmq:v0.4.11`. */
+export function image(value: string): Problem {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 255 || !IMAGE.test(value)) {
+    return "must be a container image reference such as 'ghcr.io/robustmq/robustmq:v0.4.11': lower-case registry path, optional ':tag' and '@sha256:digest'";
+  }
+  return undefined;
+}
+
+/** A storage quantity in bytes such as `10Gi` or `500Mi`, greater than zero. */
+export function storageQuantity(value: string): Problem {
+  const m = typeof value === 'string' ? QUANTITY.exec(value) : null;
+  if (!m || !(Number(m[1]) > 0) || m[2] === 'm') {
+    return "must be a positive storage quantity such as '10Gi', '500Mi' or '1T'";
+  }
+  return undefined;
+}
+
+/** One of a fixed set of values. */
+export function oneOf(value: string, allowed: readonly string[]): Problem {
+  if (!allowed.includes(value)) {
+    return `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`;
+  }
+  return undefined;
+}

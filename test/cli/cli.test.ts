@@ -1,0 +1,159 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, YamlOutputType } from 'cdk8s';
+import * as YAML from 'yaml';
+import { main, usage } from '../../src/cli';
+import { buildStack } from '../../src/stack';
+
+process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
+
+function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const status = main(args, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+  return { status, out, err };
+}
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-cli-'));
+}
+
+function readAll(dir: string): any[] {
+  return fs.readdirSync(dir).sort().flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJSON()));
+}
+
+describe('synth', () => {
+  test('writes the default stack, one file per chart', () => {
+    const dir = tmp();
+    const r = run(['synth', '--out', dir]);
+    expect(r.status).toBe(0);
+    expect(r.err).toBe('');
+    expect(fs.readdirSync(dir)).toEqual(['robustmq.k8s.yaml']);
+    const objs = readAll(dir);
+    const sts = objs.find((o) => o.kind === 'StatefulSet');
+    expect(sts.metadata).toMatchObject({ name: 'robustmq-cluster', namespace: 'robustmq' });
+    expect(sts.spec.template.spec.containers[0].name).toBe('broker-server');
+  });
+
+  test('flags reach the stack (also in --flag=value form)', () => {
+    const dir = tmp();
+    const r = run(['synth', `--out=${dir}`, '--namespace', 'mq', '--cluster-name', 'edge', '--replicas', '5',
+      '--robustmq-version', '0.4.12', '--image', 'registry.local/robustmq:dev']);
+    expect(r.status).toBe(0);
+    const objs = readAll(dir);
+    const sts = objs.find((o) => o.kind === 'StatefulSet');
+    expect(sts.metadata).toMatchObject({ name: 'edge', namespace: 'mq' });
+    expect(sts.spec.replicas).toBe(5);
+    expect(sts.spec.template.spec.containers[0].image).toBe('registry.local/robustmq:dev');
+    expect(sts.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('0.4.12');
+  });
+
+  test('the default image follows --robustmq-version', () => {
+    const dir = tmp();
+    expect(run(['synth', '--out', dir, '--robustmq-version', '0.4.12']).status).toBe(0);
+    expect(readAll(dir).find((o) => o.kind === 'StatefulSet').spec.template.spec.containers[0].image).toBe('ghcr.io/robustmq/robustmq:v0.4.12');
+  });
+
+  test('writes the same YAML as the example app (buildStack in a cdk8s App)', () => {
+    const a = tmp();
+    const b = tmp();
+    expect(run(['synth', '--out', a]).status).toBe(0);
+    const app = new App({ outdir: b, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+    buildStack(app);
+    app.synth();
+    expect(fs.readFileSync(path.join(a, 'robustmq.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(b, 'robustmq.k8s.yaml'), 'utf8'));
+  });
+
+  test('two runs are byte-identical', () => {
+    const a = tmp();
+    const b = tmp();
+    run(['synth', '--out', a]);
+    run(['synth', '--out', b]);
+    expect(fs.readFileSync(path.join(a, 'robustmq.k8s.yaml'))).toEqual(fs.readFileSync(path.join(b, 'robustmq.k8s.yaml')));
+  });
+
+  test('--help prints every flag', () => {
+    const r = run(['--help']);
+    expect(r.status).toBe(0);
+    for (const flag of ['--out', '--namespace', '--cluster-name', '--replicas', '--robustmq-version', '--image']) {
+      expect(r.out).toContain(flag);
+    }
+    expect(r.out).toBe(usage());
+  });
+});
+
+describe('bad flags exit 2 with one line naming the flag, and write nothing', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--namespace', 'Bad_NS'], /^cdk8s-robustmq-observability: --namespace 'Bad_NS' must be a DNS-1123 label/],
+    [['--replicas', '0'], /--replicas '0' must be a whole number from 1 to 99/],
+    [['--replicas', '-1'], /--replicas '-1' must be a whole number/],
+    [['--replicas', '2.5'], /--replicas '2.5' must be a whole number/],
+    [['--replicas', 'three'], /--replicas 'three' must be a whole number/],
+    [['--cluster-name', 'My Cluster'], /--cluster-name 'My Cluster' must be a DNS-1123 label/],
+    [['--robustmq-version', 'v0.4.11'], /--robustmq-version 'v0.4.11' must be a release version/],
+    [['--image', 'not an image'], /--image 'not an image' must be a container image reference/],
+    [['--replicas'], /--replicas needs a value N/],
+    [['--colour', 'red'], /unknown flag '--colour': allowed are --out, --namespace/],
+    [['--help=yes'], /--help takes no value/],
+    [['--namespace', 'a', '--namespace', 'b'], /--namespace is given more than once/],
+  ];
+  test.each(cases)('synth %j', (args, message) => {
+    const dir = path.join(tmp(), 'out');
+    const r = run(['synth', '--out', dir, ...args]);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).not.toMatch(/\n\s+at .*:\d+:\d+/);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  test('an unknown command', () => {
+    const r = run(['deploy']);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(/unknown command 'deploy': allowed is 'synth'/);
+  });
+
+  test('no command prints the usage and exits 2', () => {
+    const r = run([]);
+    expect(r.status).toBe(2);
+    expect(r.err).toBe(usage());
+  });
+});
+
+describe('as a process', () => {
+  const cli = path.join(__dirname, '..', '..', 'src', 'cli.ts');
+  function spawn(args: string[]) {
+    return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, ...args], { encoding: 'utf8', env: { ...process.env, ROBUSTMQ_OBSERVABILITY_QUIET: '1' } });
+  }
+
+  test('synth --namespace Bad_NS exits 2 naming --namespace, without a stack trace', () => {
+    const dir = path.join(tmp(), 'out');
+    const r = spawn(['synth', '--out', dir, '--namespace', 'Bad_NS']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^cdk8s-robustmq-observability: --namespace 'Bad_NS' must be a DNS-1123 label[^\n]*\n$/);
+    expect(r.stdout).toBe('');
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  test('synth --replicas 0 exits 2', () => {
+    const r = spawn(['synth', '--out', path.join(tmp(), 'out'), '--replicas', '0']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--replicas '0'/);
+  });
+
+  test('synth succeeds with status 0', () => {
+    const dir = tmp();
+    const r = spawn(['synth', '--out', dir]);
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'robustmq.k8s.yaml'))).toBe(true);
+  });
+
+  test('an even --replicas warns on stderr but succeeds', () => {
+    const dir = tmp();
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, 'synth', '--out', dir, '--replicas', '4'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^warning: robustmq\/cluster: replicas is 4/);
+  });
+});

@@ -1,0 +1,305 @@
+import { App, Chart, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { parse as parseToml } from 'smol-toml';
+import { PodSpreadPolicy, RobustMqCluster, RobustMqLogLevel, RobustMqRole } from '../../src';
+import { renderServerToml } from '../../src/robustmq/config';
+import { buildStack } from '../../src/stack';
+import { ValidationError } from '../../src/validation/errors';
+import { validateAll } from '../support/schema';
+import { objects, one, testChart } from '../support/synth';
+
+process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
+
+function defaultStack(): any[] {
+  const app = Testing.app();
+  buildStack(app);
+  return app.charts.flatMap((c) => c.toJson());
+}
+
+function container(objs: any[]): any {
+  return one(objs, 'StatefulSet').spec.template.spec.containers[0];
+}
+
+function envOf(c: any): Record<string, any> {
+  return Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+}
+
+describe('default stack', () => {
+  const objs = defaultStack();
+
+  test('snapshot', () => {
+    expect(objs).toMatchSnapshot();
+  });
+
+  test('every object validates against its Kubernetes schema', () => {
+    expect(() => validateAll(objs)).not.toThrow();
+    expect(objs.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'PodDisruptionBudget', 'Service', 'Service', 'StatefulSet']);
+  });
+
+  test('every object is in the robustmq namespace', () => {
+    for (const o of objs) expect(o.metadata.namespace).toBe('robustmq');
+  });
+
+  test('broker-server container with downward-API identity and value env', () => {
+    const c = container(objs);
+    expect(c.name).toBe('broker-server');
+    expect(c.image).toBe('ghcr.io/robustmq/robustmq:v0.4.11');
+    const env = envOf(c);
+    expect(env.POD_NAME).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });
+    expect(env.POD_NAMESPACE).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
+    expect(env.NODE_NAME).toEqual({ fieldRef: { fieldPath: 'spec.nodeName' } });
+    expect(env.POD_IP).toEqual({ fieldRef: { fieldPath: 'status.podIP' } });
+    expect(env.SERVICE_NAME).toBe('robustmq');
+    expect(env.CLUSTER_NAME).toBe('robustmq-cluster');
+    expect(env.APP_VERSION).toBe('0.4.11');
+    expect(env.OTEL_SERVICE_NAME).toBe('robustmq');
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toContain('k8s.pod.name=$(POD_NAME)');
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toContain('service.version=0.4.11');
+    expect(env.HOSTNAME).toBeUndefined();
+  });
+
+  test('$(VAR) references in env only point at variables defined earlier', () => {
+    const c = container(objs);
+    const seen = new Set<string>();
+    for (const e of c.env) {
+      for (const m of String(e.value ?? '').matchAll(/\$\(([A-Z_]+)\)/g)) {
+        expect(seen.has(m[1])).toBe(true);
+      }
+      seen.add(e.name);
+    }
+  });
+
+  test('recommended labels on the pod template; selector uses only stable ones', () => {
+    const sts = one(objs, 'StatefulSet');
+    expect(sts.spec.template.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'robustmq',
+      'app.kubernetes.io/instance': 'robustmq-cluster',
+      'app.kubernetes.io/version': '0.4.11',
+      'app.kubernetes.io/component': 'broker',
+      'app.kubernetes.io/part-of': 'robustmq',
+      'app.kubernetes.io/managed-by': 'cdk8s',
+    });
+    expect(sts.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'robustmq', 'app.kubernetes.io/instance': 'robustmq-cluster' } });
+  });
+
+  test('client Service exposes named ports, 58080 among them, and selects the pods', () => {
+    const svc = one(objs, 'Service', 'robustmq-cluster');
+    const ports = Object.fromEntries(svc.spec.ports.map((p: any) => [p.name, p.port]));
+    expect(ports).toEqual({ 'mqtt': 1883, 'mqtt-ws': 8083, 'grpc': 1228, 'http-admin': 58080 });
+    const podLabels = one(objs, 'StatefulSet').spec.template.metadata.labels;
+    for (const [k, v] of Object.entries(svc.spec.selector)) expect(podLabels[k]).toBe(v);
+    const containerPorts = container(objs).ports.map((p: any) => p.name);
+    for (const p of svc.spec.ports) expect(containerPorts).toContain(p.name);
+  });
+
+  test('headless Service publishes not-ready pods so peers resolve before the Raft group forms', () => {
+    const sts = one(objs, 'StatefulSet');
+    const headless = one(objs, 'Service', 'robustmq-cluster-headless');
+    expect(sts.spec.serviceName).toBe('robustmq-cluster-headless');
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(headless.spec.publishNotReadyAddresses).toBe(true);
+    expect(headless.spec.selector).toEqual(sts.spec.selector.matchLabels);
+  });
+
+  test('logger.toml sets JSON lines without ANSI codes', () => {
+    const cm = one(objs, 'ConfigMap');
+    expect(cm.data['logger.toml']).toMatch(/^formatter = "json"$/m);
+    expect(cm.data['logger.toml']).toMatch(/^ansi = false$/m);
+  });
+
+  test('rendered config per pod: distinct broker_id, meta_addrs naming every pod through the headless Service', () => {
+    const app = Testing.app();
+    const { cluster } = buildStack(app);
+    const ids = new Set<number>();
+    for (let ordinal = 0; ordinal < cluster.replicas; ordinal++) {
+      const cfg: any = parseToml(renderServerToml(cluster.serverConfig, ordinal, '10.0.0.1'));
+      ids.add(cfg.broker_id);
+      expect(Object.values(cfg.meta_addrs)).toEqual([0, 1, 2].map((i) =>
+        `robustmq-cluster-${i}.robustmq-cluster-headless.robustmq.svc.cluster.local:1228`));
+    }
+    expect([...ids]).toEqual(cluster.brokerIds());
+    expect(ids.size).toBe(3);
+  });
+
+  test('Parallel pod management, anti-affinity, and a PodDisruptionBudget keeping a majority', () => {
+    const sts = one(objs, 'StatefulSet');
+    expect(sts.spec.podManagementPolicy).toBe('Parallel');
+    const preferred = sts.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution;
+    expect(preferred).toEqual([{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: sts.spec.selector.matchLabels } } }]);
+    const pdb = one(objs, 'PodDisruptionBudget');
+    expect(pdb.spec.minAvailable).toBe(2);
+    expect(pdb.spec.selector).toEqual(sts.spec.selector);
+  });
+
+  test('data volume claim template mounted at /robustmq/data, 10Gi', () => {
+    const sts = one(objs, 'StatefulSet');
+    expect(sts.spec.volumeClaimTemplates).toHaveLength(1);
+    expect(sts.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('10Gi');
+    expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBeUndefined();
+    expect(container(objs).volumeMounts).toContainEqual({ name: 'data', mountPath: '/robustmq/data' });
+  });
+
+  test('non-root, read-only root filesystem, writable mounts only where RobustMQ writes', () => {
+    const sts = one(objs, 'StatefulSet');
+    const c = container(objs);
+    expect(sts.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
+    expect(c.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    const writable = c.volumeMounts.filter((m: any) => !m.readOnly).map((m: any) => m.mountPath).sort();
+    expect(writable).toEqual(['/robustmq/data', '/tmp', '/var/run/robustmq']);
+    expect(sts.spec.template.spec.automountServiceAccountToken).toBe(false);
+  });
+
+  test('TCP probes on the gRPC and admin ports; requests and limits set', () => {
+    const c = container(objs);
+    expect(c.readinessProbe.tcpSocket.port).toBe(58080);
+    expect(c.livenessProbe.tcpSocket.port).toBe(1228);
+    expect(c.startupProbe.tcpSocket.port).toBe(1228);
+    expect(c.resources.requests).toEqual({ cpu: '500m', memory: '1024Mi' });
+    expect(c.resources.limits).toEqual({ cpu: '2', memory: '2048Mi' });
+  });
+
+  test('the start script renders the config into the writable mount and runs the server from it', () => {
+    const c = container(objs);
+    expect(c.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(c.command[2]).toContain('exec /robustmq/libs/broker-server --conf=/var/run/robustmq/server.toml');
+    expect(c.workingDir).toBe('/robustmq');
+  });
+
+  test('two synths are byte-identical', () => {
+    const a = Testing.app();
+    buildStack(a);
+    const b = Testing.app();
+    buildStack(b);
+    expect(JSON.stringify(a.charts.map((c) => c.toJson()))).toBe(JSON.stringify(b.charts.map((c) => c.toJson())));
+  });
+});
+
+describe('RobustMqCluster options', () => {
+  test('exposes its parts and what monitoring needs', () => {
+    const chart = testChart();
+    const cluster = new RobustMqCluster(chart, 'rmq', { clusterName: 'prod', replicas: 5 });
+    expect(cluster.statefulSet).toBeInstanceOf(kplus.StatefulSet);
+    expect(cluster.service.name).toBe('prod');
+    expect(cluster.headlessService.name).toBe('prod-headless');
+    expect(cluster.configMap.name).toBe('prod-config');
+    expect(cluster.podDisruptionBudget.name).toBe('prod');
+    expect(cluster.metricsPortName).toBe('http-admin');
+    expect(cluster.metricsPort).toBe(58080);
+    expect(cluster.metricsPath).toBe('/metrics');
+    expect(cluster.selectorLabels).toEqual({ 'app.kubernetes.io/name': 'robustmq', 'app.kubernetes.io/instance': 'prod' });
+    expect(cluster.quorum).toBe(3);
+    expect(cluster.namespace).toBe('test-ns');
+    expect(one(objects(chart), 'PodDisruptionBudget').spec.minAvailable).toBe(3);
+  });
+
+  test('replicas, storage, roles, log level, spread policy and image are configurable', () => {
+    const chart = testChart();
+    new RobustMqCluster(chart, 'rmq', {
+      replicas: 1,
+      storageSize: Size.gibibytes(50),
+      storageClassName: 'fast-ssd',
+      roles: [RobustMqRole.META, RobustMqRole.BROKER],
+      logLevel: RobustMqLogLevel.DEBUG,
+      spreadPolicy: PodSpreadPolicy.REQUIRED,
+      image: 'registry.example.com/mirror/robustmq:v0.4.11',
+      env: { EXTRA: 'yes' },
+    });
+    const objs = objects(chart);
+    validateAll(objs);
+    const sts = one(objs, 'StatefulSet');
+    expect(sts.spec.replicas).toBe(1);
+    expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast-ssd', resources: { requests: { storage: '50Gi' } } });
+    expect(sts.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
+    expect(sts.spec.template.spec.containers[0].image).toBe('registry.example.com/mirror/robustmq:v0.4.11');
+    expect(envOf(sts.spec.template.spec.containers[0]).EXTRA).toBe('yes');
+    const cm = one(objs, 'ConfigMap');
+    expect(cm.data['server.toml']).toContain('roles = ["meta", "broker"]');
+    expect(cm.data['logger.toml']).toContain('level = "debug"');
+    expect(one(objs, 'PodDisruptionBudget').spec.minAvailable).toBe(1);
+  });
+
+  test('spread policy none leaves scheduling to Kubernetes', () => {
+    const chart = testChart();
+    new RobustMqCluster(chart, 'rmq', { spreadPolicy: PodSpreadPolicy.NONE });
+    expect(one(objects(chart), 'StatefulSet').spec.template.spec.affinity).toBeUndefined();
+  });
+
+  test('an even replica count warns that it adds no fault tolerance', () => {
+    const chart = testChart();
+    const cluster = new RobustMqCluster(chart, 'rmq', { replicas: 4 });
+    const warnings = cluster.node.metadata.filter((m) => m.type === 'robustmq-observability:warning').map((m) => m.data);
+    expect(warnings).toEqual([expect.stringMatching(/replicas is 4: an even number of Raft members tolerates no more failures than 3/)]);
+    const odd = new RobustMqCluster(testChart(), 'rmq', { replicas: 3 });
+    expect(odd.node.metadata.filter((m) => m.type === 'robustmq-observability:warning')).toHaveLength(0);
+  });
+
+  test('the namespace comes from the Chart when not given', () => {
+    const chart = testChart('brokers');
+    const cluster = new RobustMqCluster(chart, 'rmq');
+    expect(cluster.podDnsNames[0]).toBe('robustmq-cluster-0.robustmq-cluster-headless.brokers.svc.cluster.local');
+  });
+
+  test('two clusters in one chart do not clash', () => {
+    const chart = testChart();
+    new RobustMqCluster(chart, 'a', { clusterName: 'alpha' });
+    new RobustMqCluster(chart, 'b', { clusterName: 'beta' });
+    const objs = objects(chart);
+    const names = objs.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('RobustMqCluster refuses bad input', () => {
+  const cases: Array<[string, () => void, RegExp]> = [
+    ['replicas 0', () => new RobustMqCluster(testChart(), 'c', { replicas: 0 }),
+      /^RobustMqCluster 'test\/c': replicas '0' must be a whole number from 1 to 99$/],
+    ['negative replicas', () => new RobustMqCluster(testChart(), 'c', { replicas: -3 }), /replicas '-3' must be a whole number/],
+    ['fractional replicas', () => new RobustMqCluster(testChart(), 'c', { replicas: 1.5 }), /replicas '1.5' must be a whole number/],
+    ['bad cluster name', () => new RobustMqCluster(testChart(), 'c', { clusterName: 'Bad_Name' }),
+      /clusterName 'Bad_Name' must be a DNS-1123 label: at most 52 characters/],
+    ['cluster name too long for pod names', () => new RobustMqCluster(testChart(), 'c', { clusterName: 'a'.repeat(53) }),
+      /clusterName 'a{53}' must be a DNS-1123 label: at most 52/],
+    ['bad namespace', () => new RobustMqCluster(testChart(), 'c', { namespace: 'Bad_NS' }), /namespace 'Bad_NS' must be a DNS-1123 label/],
+    ['no namespace anywhere', () => new RobustMqCluster(testChart(null), 'c'),
+      /namespace 'undefined' must be set, on the construct or its Chart: the peers' DNS names in meta_addrs include it/],
+    ['version with a v', () => new RobustMqCluster(testChart(), 'c', { version: 'v0.4.11' }),
+      /version 'v0.4.11' must be a release version MAJOR.MINOR.PATCH/],
+    ['version not semver', () => new RobustMqCluster(testChart(), 'c', { version: 'latest' }), /version 'latest' must be a release version/],
+    ['bad image', () => new RobustMqCluster(testChart(), 'c', { image: 'GHCR.io/Robust MQ' }), /image 'GHCR.io\/Robust MQ' must be a container image reference/],
+    ['unknown role', () => new RobustMqCluster(testChart(), 'c', { roles: ['journal' as RobustMqRole] }),
+      /roles 'journal' must be one of 'meta', 'broker', 'engine'/],
+    ['roles without meta', () => new RobustMqCluster(testChart(), 'c', { roles: [RobustMqRole.BROKER] }), /roles '\["broker"\]' must include 'meta'/],
+    ['repeated role', () => new RobustMqCluster(testChart(), 'c', { roles: [RobustMqRole.META, RobustMqRole.META] }), /must not repeat a role/],
+    ['zero storage', () => new RobustMqCluster(testChart(), 'c', { storageSize: Size.kibibytes(1) }), /storageSize '1Mi' must be at least 1Mi|storageSize .* must be at least 1Mi/],
+    ['bad storage class', () => new RobustMqCluster(testChart(), 'c', { storageClassName: 'Fast SSD' }), /storageClassName 'Fast SSD' must be a DNS-1123 subdomain/],
+    ['root user', () => new RobustMqCluster(testChart(), 'c', { runAsUser: 0 }), /runAsUser '0' must be a whole number from 1/],
+    ['HOSTNAME override', () => new RobustMqCluster(testChart(), 'c', { env: { HOSTNAME: 'x' } }), /env.HOSTNAME 'x' must not be set: Kubernetes sets HOSTNAME to the pod name/],
+    ['conflicting env var', () => new RobustMqCluster(testChart(), 'c', { env: { POD_NAME: 'fixed' } }),
+      /WorkloadIdentity 'test\/c\/StatefulSet': container 'broker-server' env POD_NAME 'fixed' conflicts with the identity's value 'fieldRef metadata.name'/],
+    ['bad env name', () => new RobustMqCluster(testChart(), 'c', { env: { '1BAD': 'x' } }), /env.1BAD '1BAD' must be an environment variable name/],
+    ['bad label value', () => new RobustMqCluster(testChart(), 'c', { labels: { team: 'a b' } }), /labels.team 'a b' must be a label value/],
+    ['bad log level', () => new RobustMqCluster(testChart(), 'c', { logLevel: 'verbose' as RobustMqLogLevel }), /logLevel 'verbose' must be one of 'trace'/],
+    ['bad spread policy', () => new RobustMqCluster(testChart(), 'c', { spreadPolicy: 'sometimes' as PodSpreadPolicy }), /spreadPolicy 'sometimes' must be one of 'preferred', 'required', 'none'/],
+  ];
+  test.each(cases)('%s', (_name, make, message) => {
+    let error: unknown;
+    try {
+      make();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).toMatch(/^(RobustMqCluster|WorkloadIdentity) '[^']+': /);
+  });
+});
+
+// The example app and the CLI share buildStack; this keeps the App import used for type checks.
+export type { App, Chart };
