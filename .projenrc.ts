@@ -46,7 +46,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src', 'test', 'examples'],
     ignorePatterns: ['src/imports/**', 'lib/**', 'dist/**', 'node_modules/**'],
   },
-  gitignore: ['/dist/', '/.crds.yaml', '/test-reports/'],
+  gitignore: ['/dist/', '/test-reports/'],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/imports/', '/examples/', '/.ci/', '/cdk8s.yaml', '/docs/', '/benchmarks/'] },
 });
@@ -67,9 +67,12 @@ project.addFields({ publishConfig: { access: 'public' } });
 project.addTask('import', {
   description: 'Regenerate src/imports from the pinned CRD manifests in imports/crds',
   steps: [
-    { exec: 'cat imports/crds/*.yaml > .crds.yaml' },
-    { exec: 'cdk8s import .crds.yaml --no-check-upgrade --language typescript --output src/imports' },
-    { exec: 'rm -f .crds.yaml' },
+    {
+      // Run in a scratch directory so that cdk8s import does not record the spec in cdk8s.yaml.
+      exec: 'root="$PWD" && tmp="$(mktemp -d)" && cat imports/crds/*.yaml > "$tmp/prometheus-operator-crds.yaml"'
+        + ' && (cd "$tmp" && cdk8s import prometheus-operator-crds.yaml --no-check-upgrade --language typescript --output "$root/src/imports")'
+        + ' && rm -rf "$tmp"',
+    },
   ],
 });
 
