@@ -17,6 +17,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   keywords: ['cdk8s', 'robustmq', 'mqtt', 'prometheus', 'grafana', 'fluent-bit', 'jaeger', 'observability'],
 
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // Prometheus's own PromQL grammar; bundled so its types stay out of the jsii API.
+  bundledDeps: ['@prometheus-io/lezer-promql@0.315.0', '@lezer/lr@^1.4.2', '@lezer/highlight@^1.2.1', '@lezer/common@^1.2.3'],
   devDeps: [
     'cdk8s-cli@^2.200.0',
     'cdk8s-plus-28@2.5.6',
@@ -34,6 +36,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   pullRequestTemplate: false,
 
   bin: { 'cdk8s-robustmq-observability': 'lib/cli.js' },
+  // node20 lets CommonJS output require the ESM-typed PromQL grammar (it ships a CJS build too).
+  tsconfig: { compilerOptions: { module: 'node20' as any } },
 
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,
@@ -44,7 +48,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   eslintOptions: {
     dirs: ['src', 'test', 'examples'],
-    ignorePatterns: ['src/imports/**', 'lib/**', 'dist/**', 'node_modules/**'],
+    ignorePatterns: ['src/imports/**', 'src/metrics/catalog.generated.ts', 'lib/**', 'dist/**', 'node_modules/**'],
   },
   gitignore: ['/dist/', '/test-reports/'],
   npmignoreEnabled: true,
@@ -74,6 +78,12 @@ project.addTask('import', {
         + ' && rm -rf "$tmp"',
     },
   ],
+});
+
+// Regenerate the RobustMQ metric catalog from the pinned TSV in imports/robustmq.
+project.addTask('catalog', {
+  description: 'Regenerate src/metrics/catalog.generated.ts from imports/robustmq/metrics-v*.tsv',
+  steps: [{ exec: 'node scripts/generate-metric-catalog.js' }],
 });
 
 // Synthesize the default stack into dist/ with the package's own CLI.

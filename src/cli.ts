@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { DEFAULT_STACK_OPTIONS, StackOptions, buildStack } from './stack';
 import * as checks from './validation/checks';
+import { duration, durationMs } from './validation/duration';
 import { ValidationError } from './validation/errors';
 
 /** Exit status for a bad flag or a refused input. */
@@ -29,6 +30,11 @@ const SYNTH_FLAGS: FlagSpec[] = [
   { name: 'replicas', value: 'N', help: 'number of RobustMQ pods (odd is best for Raft)', default: String(DEFAULT_STACK_OPTIONS.replicas) },
   { name: 'robustmq-version', value: 'VERSION', help: 'RobustMQ release', default: DEFAULT_STACK_OPTIONS.robustmqVersion },
   { name: 'image', value: 'IMAGE', help: 'RobustMQ container image', default: 'ghcr.io/robustmq/robustmq:v<version>' },
+  { name: 'monitoring-namespace', value: 'NS', help: 'namespace of the ServiceMonitor', default: DEFAULT_STACK_OPTIONS.monitoringNamespace },
+  { name: 'prometheus-release', value: 'NAME', help: "value of the 'release' label Prometheus selects monitors by", default: DEFAULT_STACK_OPTIONS.prometheusRelease },
+  { name: 'scrape-interval', value: 'DURATION', help: 'how often Prometheus scrapes RobustMQ', default: DEFAULT_STACK_OPTIONS.scrapeInterval },
+  { name: 'scrape-timeout', value: 'DURATION', help: 'scrape timeout, at most the interval', default: DEFAULT_STACK_OPTIONS.scrapeTimeout },
+  { name: 'keep-high-cardinality-metrics', value: '', help: 'keep the per-client, per-topic and per-connection families' },
   { name: 'help', value: '', help: 'show this help' },
 ];
 
@@ -134,6 +140,34 @@ function stackOptions(flags: Map<string, string | true>): Partial<StackOptions> 
   if (image !== undefined) {
     flagProblem('image', image, checks.image(image));
     o.image = image;
+  }
+  const monitoringNamespace = stringFlag(flags, 'monitoring-namespace');
+  if (monitoringNamespace !== undefined) {
+    flagProblem('monitoring-namespace', monitoringNamespace, checks.dnsLabel(monitoringNamespace));
+    o.monitoringNamespace = monitoringNamespace;
+  }
+  const release = stringFlag(flags, 'prometheus-release');
+  if (release !== undefined) {
+    flagProblem('prometheus-release', release, checks.labelValue(release) ?? (release === '' ? 'must not be empty' : undefined));
+    o.prometheusRelease = release;
+  }
+  const interval = stringFlag(flags, 'scrape-interval');
+  if (interval !== undefined) {
+    flagProblem('scrape-interval', interval, duration(interval));
+    o.scrapeInterval = interval;
+  }
+  const timeout = stringFlag(flags, 'scrape-timeout');
+  if (timeout !== undefined) {
+    flagProblem('scrape-timeout', timeout, duration(timeout));
+    o.scrapeTimeout = timeout;
+  }
+  const effectiveInterval = o.scrapeInterval ?? DEFAULT_STACK_OPTIONS.scrapeInterval;
+  const effectiveTimeout = o.scrapeTimeout ?? DEFAULT_STACK_OPTIONS.scrapeTimeout;
+  if (durationMs(effectiveTimeout)! > durationMs(effectiveInterval)!) {
+    throw new FlagError(`--scrape-timeout '${effectiveTimeout}' must not exceed --scrape-interval '${effectiveInterval}'`);
+  }
+  if (flags.has('keep-high-cardinality-metrics')) {
+    o.keepHighCardinalityMetrics = true;
   }
   return o;
 }

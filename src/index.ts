@@ -2,3 +2,11 @@ export { WorkloadIdentity, WorkloadIdentityProps, IdentityEnv } from './identity
 export { RobustMqRole, RobustMqLogLevel } from './robustmq/facts';
 export { RobustMqCluster, RobustMqClusterProps, PodSpreadPolicy } from './robustmq/cluster';
 export { ServerTomlModel } from './robustmq/config';
+export { RobustMqServiceMonitor, RobustMqServiceMonitorProps } from './metrics/service-monitor';
+export { RobustMqPodMonitor, RobustMqPodMonitorProps } from './metrics/pod-monitor';
+export {
+  ServiceScrapeTarget, ServiceScrapeTargetOptions, ExternalServiceScrapeTargetOptions,
+  PodScrapeTarget, PodScrapeTargetOptions, ExternalPodScrapeTargetOptions,
+} from './metrics/target';
+export { MonitorOptions, ScrapeTls, SecretKeyRef } from './metrics/scrape';
+export * from './imports/monitoring.coreos.com';

@@ -1,4 +1,7 @@
 import { App, Chart } from 'cdk8s';
+import { DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from './metrics/scrape';
+import { RobustMqServiceMonitor } from './metrics/service-monitor';
+import { ServiceScrapeTarget } from './metrics/target';
 import { RobustMqCluster } from './robustmq/cluster';
 import { ROBUSTMQ_DEFAULT_VERSION } from './robustmq/facts';
 
@@ -11,6 +14,13 @@ export interface StackOptions {
   readonly replicas: number;
   readonly robustmqVersion: string;
   readonly image?: string;
+  /** Namespace of the monitoring objects (ServiceMonitor, ...). */
+  readonly monitoringNamespace: string;
+  /** The kube-prometheus-stack Helm release whose Prometheus should pick the monitors up. */
+  readonly prometheusRelease: string;
+  readonly scrapeInterval: string;
+  readonly scrapeTimeout: string;
+  readonly keepHighCardinalityMetrics: boolean;
 }
 
 /** The defaults of the default stack. */
@@ -19,12 +29,18 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   clusterName: 'robustmq-cluster',
   replicas: 3,
   robustmqVersion: ROBUSTMQ_DEFAULT_VERSION,
+  monitoringNamespace: 'monitoring',
+  prometheusRelease: 'kube-prometheus-stack',
+  scrapeInterval: DEFAULT_SCRAPE_INTERVAL,
+  scrapeTimeout: DEFAULT_SCRAPE_TIMEOUT,
+  keepHighCardinalityMetrics: false,
 };
 
 /** What buildStack placed in the app. */
 export interface Stack {
   readonly charts: Chart[];
   readonly cluster: RobustMqCluster;
+  readonly serviceMonitor: RobustMqServiceMonitor;
 }
 
 /**
@@ -40,5 +56,13 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
     version: o.robustmqVersion,
     image: o.image,
   });
-  return { charts: [robustmq], cluster };
+  const metrics = new Chart(app, 'metrics', { namespace: o.monitoringNamespace });
+  const serviceMonitor = new RobustMqServiceMonitor(metrics, 'service-monitor', {
+    target: ServiceScrapeTarget.fromCluster(cluster),
+    discoveryLabels: { release: o.prometheusRelease },
+    interval: o.scrapeInterval,
+    scrapeTimeout: o.scrapeTimeout,
+    keepHighCardinalityMetrics: o.keepHighCardinalityMetrics,
+  });
+  return { charts: [robustmq, metrics], cluster, serviceMonitor };
 }

@@ -311,7 +311,9 @@ export class RobustMqCluster extends Construct {
       clusterIP: 'None',
       // Peers must resolve each other before they are Ready, or the Raft group never forms.
       publishNotReadyAddresses: true,
-      ports: [ROBUSTMQ_PORTS.grpc, ROBUSTMQ_PORTS.engine, ROBUSTMQ_PORTS.http].map(servicePort),
+      // Peer traffic only. No metrics port here: a ServiceMonitor selecting the cluster's labels
+      // would otherwise scrape every pod twice, once through each Service.
+      ports: [ROBUSTMQ_PORTS.grpc, ROBUSTMQ_PORTS.engine].map(servicePort),
     });
     this.service = new kplus.Service(this, 'Service', {
       metadata: metadata(clusterName),

@@ -30,7 +30,8 @@ describe('synth', () => {
     const r = run(['synth', '--out', dir]);
     expect(r.status).toBe(0);
     expect(r.err).toBe('');
-    expect(fs.readdirSync(dir)).toEqual(['robustmq.k8s.yaml']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['metrics.k8s.yaml', 'robustmq.k8s.yaml']);
+    expect(r.out).toBe(`wrote ${path.relative(process.cwd(), path.join(dir, 'robustmq.k8s.yaml'))}\nwrote ${path.relative(process.cwd(), path.join(dir, 'metrics.k8s.yaml'))}\n`);
     const objs = readAll(dir);
     const sts = objs.find((o) => o.kind === 'StatefulSet');
     expect(sts.metadata).toMatchObject({ name: 'robustmq-cluster', namespace: 'robustmq' });
@@ -50,6 +51,17 @@ describe('synth', () => {
     expect(sts.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('0.4.12');
   });
 
+  test('metrics flags reach the ServiceMonitor', () => {
+    const dir = tmp();
+    const r = run(['synth', '--out', dir, '--prometheus-release', 'kps', '--scrape-interval', '1m', '--scrape-timeout', '20s',
+      '--monitoring-namespace', 'observability', '--keep-high-cardinality-metrics']);
+    expect(r.status).toBe(0);
+    const sm = readAll(dir).find((o) => o.kind === 'ServiceMonitor');
+    expect(sm.metadata).toMatchObject({ namespace: 'observability', labels: { release: 'kps' } });
+    expect(sm.spec.endpoints[0]).toMatchObject({ interval: '1m', scrapeTimeout: '20s' });
+    expect(sm.spec.endpoints[0].metricRelabelings).toBeUndefined();
+  });
+
   test('the default image follows --robustmq-version', () => {
     const dir = tmp();
     expect(run(['synth', '--out', dir, '--robustmq-version', '0.4.12']).status).toBe(0);
@@ -63,7 +75,9 @@ describe('synth', () => {
     const app = new App({ outdir: b, yamlOutputType: YamlOutputType.FILE_PER_CHART });
     buildStack(app);
     app.synth();
-    expect(fs.readFileSync(path.join(a, 'robustmq.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(b, 'robustmq.k8s.yaml'), 'utf8'));
+    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml']) {
+      expect(fs.readFileSync(path.join(a, f), 'utf8')).toBe(fs.readFileSync(path.join(b, f), 'utf8'));
+    }
   });
 
   test('two runs are byte-identical', () => {
@@ -71,13 +85,16 @@ describe('synth', () => {
     const b = tmp();
     run(['synth', '--out', a]);
     run(['synth', '--out', b]);
-    expect(fs.readFileSync(path.join(a, 'robustmq.k8s.yaml'))).toEqual(fs.readFileSync(path.join(b, 'robustmq.k8s.yaml')));
+    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml']) {
+      expect(fs.readFileSync(path.join(a, f))).toEqual(fs.readFileSync(path.join(b, f)));
+    }
   });
 
   test('--help prints every flag', () => {
     const r = run(['--help']);
     expect(r.status).toBe(0);
-    for (const flag of ['--out', '--namespace', '--cluster-name', '--replicas', '--robustmq-version', '--image']) {
+    for (const flag of ['--out', '--namespace', '--cluster-name', '--replicas', '--robustmq-version', '--image',
+      '--monitoring-namespace', '--prometheus-release', '--scrape-interval', '--scrape-timeout', '--keep-high-cardinality-metrics']) {
       expect(r.out).toContain(flag);
     }
     expect(r.out).toBe(usage());
@@ -98,6 +115,14 @@ describe('bad flags exit 2 with one line naming the flag, and write nothing', ()
     [['--colour', 'red'], /unknown flag '--colour': allowed are --out, --namespace/],
     [['--help=yes'], /--help takes no value/],
     [['--namespace', 'a', '--namespace', 'b'], /--namespace is given more than once/],
+    [['--scrape-interval', '30s', '--scrape-timeout', '45s'], /^cdk8s-robustmq-observability: --scrape-timeout '45s' must not exceed --scrape-interval '30s'$/m],
+    [['--scrape-interval', '5m30'], /--scrape-interval '5m30' must be a Prometheus duration/],
+    [['--scrape-timeout', 'soon'], /--scrape-timeout 'soon' must be a Prometheus duration/],
+    [['--scrape-interval', '5s'], /--scrape-timeout '10s' must not exceed --scrape-interval '5s'/],
+    [['--prometheus-release', 'my release'], /--prometheus-release 'my release' must be a label value/],
+    [['--prometheus-release', ''], /--prometheus-release '' must not be empty/],
+    [['--monitoring-namespace', 'Monitoring'], /--monitoring-namespace 'Monitoring' must be a DNS-1123 label/],
+    [['--keep-high-cardinality-metrics=yes'], /--keep-high-cardinality-metrics takes no value/],
   ];
   test.each(cases)('synth %j', (args, message) => {
     const dir = path.join(tmp(), 'out');
@@ -135,6 +160,12 @@ describe('as a process', () => {
     expect(r.stderr).toMatch(/^cdk8s-robustmq-observability: --namespace 'Bad_NS' must be a DNS-1123 label[^\n]*\n$/);
     expect(r.stdout).toBe('');
     expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  test('synth --scrape-interval 30s --scrape-timeout 45s exits 2 naming the scrape timeout', () => {
+    const r = spawn(['synth', '--out', path.join(tmp(), 'out'), '--scrape-interval', '30s', '--scrape-timeout', '45s']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--scrape-timeout '45s'/);
   });
 
   test('synth --replicas 0 exits 2', () => {

@@ -33,11 +33,11 @@ describe('default stack', () => {
 
   test('every object validates against its Kubernetes schema', () => {
     expect(() => validateAll(objs)).not.toThrow();
-    expect(objs.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'PodDisruptionBudget', 'Service', 'Service', 'StatefulSet']);
+    expect(objs.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'PodDisruptionBudget', 'Service', 'Service', 'ServiceMonitor', 'StatefulSet']);
   });
 
-  test('every object is in the robustmq namespace', () => {
-    for (const o of objs) expect(o.metadata.namespace).toBe('robustmq');
+  test('the cluster is in the robustmq namespace, the monitor in monitoring', () => {
+    for (const o of objs) expect(o.metadata.namespace).toBe(o.kind === 'ServiceMonitor' ? 'monitoring' : 'robustmq');
   });
 
   test('broker-server container with downward-API identity and value env', () => {
@@ -99,6 +99,7 @@ describe('default stack', () => {
     expect(headless.spec.clusterIP).toBe('None');
     expect(headless.spec.publishNotReadyAddresses).toBe(true);
     expect(headless.spec.selector).toEqual(sts.spec.selector.matchLabels);
+    expect(headless.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['grpc', 1228], ['engine', 1778]]);
   });
 
   test('logger.toml sets JSON lines without ANSI codes', () => {

@@ -1,0 +1,116 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  DEFAULT_DISCOVERY_LABELS,
+  DEFAULT_SCRAPE_INTERVAL,
+  DEFAULT_SCRAPE_TIMEOUT,
+  MonitorOptions,
+  renderScrapeEndpoint,
+  validateMonitorOptions,
+} from './scrape';
+import { portName } from './service-monitor';
+import { PodScrapeTarget } from './target';
+import { PodMonitor, PodMonitorSpecPodMetricsEndpoints } from '../imports/monitoring.coreos.com';
+import * as checks from '../validation/checks';
+import { check, invalid } from '../validation/errors';
+
+const KIND = 'RobustMqPodMonitor';
+
+/** Properties of a RobustMqPodMonitor. */
+export interface RobustMqPodMonitorProps extends MonitorOptions {
+  /** The pods to scrape: `PodScrapeTarget.fromCluster(cluster)` for a RobustMqCluster. */
+  readonly target: PodScrapeTarget;
+}
+
+/**
+ * A Prometheus-Operator PodMonitor: the alternative to RobustMqServiceMonitor for pods without
+ * a Service. Same options and labels; `job` is set to the cluster name so alerts and dashboards
+ * select the same series whichever monitor kind is used.
+ */
+export class RobustMqPodMonitor extends Construct {
+  /** The PodMonitor object. */
+  public readonly podMonitor: PodMonitor;
+  /** The namespace the PodMonitor lives in. */
+  public readonly namespace: string;
+  /** Labels a Prometheus must select for this monitor to be read. */
+  public readonly discoveryLabels: { [key: string]: string };
+  /** The value of the `job` label of the scraped series. */
+  public readonly job: string;
+  /** The label name and value that mark this cluster's series. */
+  public readonly clusterLabel: string;
+  public readonly clusterName: string;
+
+  private readonly target: PodScrapeTarget;
+
+  constructor(scope: Construct, id: string, props: RobustMqPodMonitorProps) {
+    super(scope, id);
+    validateMonitorOptions(this, KIND, props);
+    const target = props.target;
+    this.target = target;
+    if (target.namespace === undefined) {
+      invalid(this, KIND, 'target', target.clusterName,
+        'has no namespace: set one on the workload or its Chart, so the monitor can name it in its namespaceSelector');
+    }
+    check(this, KIND, 'target namespace', target.namespace, checks.dnsLabel(target.namespace));
+    check(this, KIND, 'target port name', target.portName, portName(target.portName));
+    if (!target.path.startsWith('/')) invalid(this, KIND, 'target path', target.path, "must start with '/'");
+    if (Object.keys(target.selectorLabels).length === 0) {
+      invalid(this, KIND, 'target labels', '{}', 'must not be empty: a PodMonitor with an empty selector scrapes every pod in the namespace');
+    }
+    for (const [k, v] of Object.entries(target.selectorLabels)) {
+      check(this, KIND, 'target label key', k, checks.labelKey(k));
+      check(this, KIND, `target label ${k}`, v, checks.labelValue(v));
+    }
+
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? target.namespace;
+    this.discoveryLabels = { ...(props.discoveryLabels ?? DEFAULT_DISCOVERY_LABELS) };
+    this.job = target.clusterName;
+    this.clusterLabel = props.clusterLabel ?? 'cluster';
+    this.clusterName = target.clusterName;
+    const name = props.name ?? target.clusterName;
+    check(this, KIND, 'name', name, checks.dnsSubdomain(name));
+
+    const endpoint = renderScrapeEndpoint({
+      portName: target.portName,
+      path: target.path,
+      interval: props.interval ?? DEFAULT_SCRAPE_INTERVAL,
+      scrapeTimeout: props.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT,
+      clusterLabel: this.clusterLabel,
+      clusterName: target.clusterName,
+      job: this.job,
+      keepHighCardinalityMetrics: props.keepHighCardinalityMetrics ?? false,
+      tls: props.tls,
+      bearerTokenSecret: props.bearerTokenSecret,
+    });
+
+    this.podMonitor = new PodMonitor(this, 'Resource', {
+      metadata: { name, namespace: this.namespace, labels: { ...this.discoveryLabels } },
+      spec: {
+        selector: { matchLabels: { ...target.selectorLabels } },
+        namespaceSelector: target.namespace !== this.namespace ? { matchNames: [target.namespace] } : undefined,
+        // The endpoint's fields are the CRD's; the shared renderer returns them as plain JSON.
+        podMetricsEndpoints: [endpoint as unknown as PodMonitorSpecPodMetricsEndpoints],
+      },
+    });
+
+    this.node.addValidation({ validate: () => this.checkTarget() });
+  }
+
+  /** The cross-object checks: run at synth time, when the target workload is complete. */
+  private checkTarget(): string[] {
+    const workload = this.target.workload;
+    if (!workload) return [];
+    const podLabels: Record<string, string> = workload.podMetadata.toJson().labels ?? {};
+    const mismatched = Object.entries(this.target.selectorLabels).filter(([k, v]) => podLabels[k] !== v);
+    if (mismatched.length > 0) {
+      invalid(this, KIND, 'selector.matchLabels', this.target.selectorLabels,
+        `must match the pod labels of '${workload.name}', which has ${JSON.stringify(podLabels)}; not matched: ${mismatched.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    }
+    const ports = workload.containers.flatMap((c) => c.ports.map((p) => p.name)).filter((n): n is string => n !== undefined);
+    if (!ports.includes(this.target.portName)) {
+      invalid(this, KIND, 'podMetricsEndpoints[0].port', this.target.portName,
+        `must name a container port of '${workload.name}', which has ${ports.length ? ports.map((p) => `'${p}'`).join(', ') : 'no named ports'}`);
+    }
+    return [];
+  }
+}

@@ -1,0 +1,209 @@
+import { IConstruct } from 'constructs';
+import { HIGH_CARDINALITY_FAMILIES, family } from './catalog';
+import * as checks from '../validation/checks';
+import { duration, durationMs } from '../validation/duration';
+import { check, invalid } from '../validation/errors';
+import { warn } from '../validation/warnings';
+
+/** A key in a Secret. */
+export interface SecretKeyRef {
+  /** The Secret's name (in the monitor's namespace). */
+  readonly name: string;
+  /** The key within the Secret. */
+  readonly key: string;
+}
+
+/** TLS settings for an HTTPS scrape. */
+export interface ScrapeTls {
+  /**
+   * The CA certificate that signed the target's certificate.
+   *
+   * @default - the system's trust store
+   */
+  readonly caSecret?: SecretKeyRef;
+  /**
+   * The name the target's certificate is checked against.
+   *
+   * @default - the target's address
+   */
+  readonly serverName?: string;
+  /**
+   * Skip certificate verification. Do not use in production.
+   *
+   * @default false
+   */
+  readonly insecureSkipVerify?: boolean;
+}
+
+/** The default label Prometheus's `serviceMonitorSelector` / `podMonitorSelector` matches in kube-prometheus-stack. */
+export const DEFAULT_DISCOVERY_LABELS: { readonly [key: string]: string } = { release: 'kube-prometheus-stack' };
+export const DEFAULT_SCRAPE_INTERVAL = '30s';
+export const DEFAULT_SCRAPE_TIMEOUT = '10s';
+
+/**
+ * Options shared by RobustMqServiceMonitor and RobustMqPodMonitor.
+ */
+export interface MonitorOptions {
+  /**
+   * Name of the monitor object.
+   *
+   * @default - the target's cluster name
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the monitor object. When it differs from the target's, the monitor gets a
+   * `namespaceSelector` naming the target's namespace.
+   *
+   * @default - the enclosing Chart's namespace, else the target's
+   */
+  readonly namespace?: string;
+  /**
+   * Labels that make a Prometheus pick the monitor up. A Prometheus only reads monitors matched
+   * by its `serviceMonitorSelector` / `podMonitorSelector`; kube-prometheus-stack's default is
+   * `release: <helm release name>`, and a monitor without it is silently ignored.
+   *
+   * @default { release: 'kube-prometheus-stack' }
+   */
+  readonly discoveryLabels?: { [key: string]: string };
+  /**
+   * Scrape interval, a Prometheus duration.
+   *
+   * @default '30s'
+   */
+  readonly interval?: string;
+  /**
+   * Scrape timeout, a Prometheus duration no longer than the interval.
+   *
+   * @default '10s'
+   */
+  readonly scrapeTimeout?: string;
+  /**
+   * Keep the families with one series per client, topic or connection. Off by default: a broker
+   * with many clients would otherwise flood Prometheus.
+   *
+   * @default false
+   */
+  readonly keepHighCardinalityMetrics?: boolean;
+  /**
+   * Name of the label that carries the cluster name on every series.
+   *
+   * @default 'cluster'
+   */
+  readonly clusterLabel?: string;
+  /**
+   * Scrape over HTTPS with these TLS settings.
+   *
+   * @default - plain HTTP
+   */
+  readonly tls?: ScrapeTls;
+  /**
+   * Send `Authorization: Bearer <token>` with the token from this Secret key.
+   *
+   * @default - no authorization
+   */
+  readonly bearerTokenSecret?: SecretKeyRef;
+}
+
+/** The resolved, validated scrape endpoint both monitor kinds render. */
+export interface ScrapeModel {
+  readonly portName: string;
+  readonly path: string;
+  readonly interval: string;
+  readonly scrapeTimeout: string;
+  readonly clusterLabel: string;
+  readonly clusterName: string;
+  /** Source label for the `service` label, or a fixed value; undefined leaves it out. */
+  readonly serviceSource?: { readonly fromLabel?: string; readonly value?: string };
+  /** A fixed `job` label value, if the monitor kind does not give a stable one. */
+  readonly job?: string;
+  readonly keepHighCardinalityMetrics: boolean;
+  readonly tls?: ScrapeTls;
+  readonly bearerTokenSecret?: SecretKeyRef;
+}
+
+/** Validates the options shared by both monitor kinds; throws naming the construct and field. */
+export function validateMonitorOptions(scope: IConstruct, kind: string, o: MonitorOptions): void {
+  const interval = o.interval ?? DEFAULT_SCRAPE_INTERVAL;
+  const timeout = o.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT;
+  check(scope, kind, 'interval', interval, duration(interval));
+  check(scope, kind, 'scrapeTimeout', timeout, duration(timeout));
+  if (durationMs(timeout)! > durationMs(interval)!) {
+    invalid(scope, kind, 'scrapeTimeout', timeout, `must not exceed interval '${interval}'`);
+  }
+  if (o.name !== undefined) check(scope, kind, 'name', o.name, checks.dnsSubdomain(o.name));
+  if (o.namespace !== undefined) check(scope, kind, 'namespace', o.namespace, checks.dnsLabel(o.namespace));
+  for (const [k, v] of Object.entries(o.discoveryLabels ?? {})) {
+    check(scope, kind, 'discoveryLabels key', k, checks.labelKey(k));
+    check(scope, kind, `discoveryLabels.${k}`, v, checks.labelValue(v));
+  }
+  if (o.discoveryLabels !== undefined && Object.keys(o.discoveryLabels).length === 0) {
+    warn(scope, 'discoveryLabels is empty: the monitor is only picked up by a Prometheus whose monitor selector is empty ({}), which selects every monitor');
+  }
+  const clusterLabel = o.clusterLabel ?? 'cluster';
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(clusterLabel) || clusterLabel.startsWith('__')) {
+    invalid(scope, kind, 'clusterLabel', clusterLabel, "must be a Prometheus label name: letters, digits and '_', not starting with a digit or '__'");
+  }
+  for (const [field, ref] of [['tls.caSecret', o.tls?.caSecret], ['bearerTokenSecret', o.bearerTokenSecret]] as const) {
+    if (ref === undefined) continue;
+    check(scope, kind, `${field}.name`, ref.name, checks.dnsSubdomain(ref.name));
+    if (!/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
+      invalid(scope, kind, `${field}.key`, ref.key, "must be a Secret key: letters, digits, '-', '_' and '.'");
+    }
+  }
+  if (o.bearerTokenSecret && !o.tls) {
+    warn(scope, 'bearerTokenSecret is set without tls: the token is sent over plain HTTP');
+  }
+}
+
+/** Sample names of the high-cardinality families, for the drop rule. */
+export function highCardinalitySamples(): string[] {
+  return HIGH_CARDINALITY_FAMILIES.flatMap((f) => family(f).samples).sort();
+}
+
+/**
+ * The endpoint of a ServiceMonitor or PodMonitor as plain JSON (both CRDs share these fields):
+ * relabelings that put pod, namespace, node, service and cluster labels on every series, and
+ * metricRelabelings that drop the high-cardinality families unless asked to keep them.
+ */
+export function renderScrapeEndpoint(m: ScrapeModel): Record<string, unknown> {
+  const relabelings: Array<Record<string, unknown>> = [
+    { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: 'pod' },
+    { action: 'replace', sourceLabels: ['__meta_kubernetes_namespace'], targetLabel: 'namespace' },
+    { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
+  ];
+  if (m.serviceSource?.fromLabel) {
+    relabelings.push({ action: 'replace', sourceLabels: [m.serviceSource.fromLabel], targetLabel: 'service' });
+  } else if (m.serviceSource?.value) {
+    relabelings.push({ action: 'replace', replacement: m.serviceSource.value, targetLabel: 'service' });
+  }
+  relabelings.push({ action: 'replace', replacement: m.clusterName, targetLabel: m.clusterLabel });
+  if (m.job) {
+    relabelings.push({ action: 'replace', replacement: m.job, targetLabel: 'job' });
+  }
+  const endpoint: Record<string, unknown> = {
+    port: m.portName,
+    path: m.path,
+    interval: m.interval,
+    scrapeTimeout: m.scrapeTimeout,
+    scheme: m.tls ? 'https' : 'http',
+    relabelings,
+  };
+  if (!m.keepHighCardinalityMetrics) {
+    endpoint.metricRelabelings = [{
+      action: 'drop',
+      sourceLabels: ['__name__'],
+      regex: `(${highCardinalitySamples().join('|')})`,
+    }];
+  }
+  if (m.tls) {
+    endpoint.tlsConfig = {
+      ...(m.tls.caSecret ? { ca: { secret: { name: m.tls.caSecret.name, key: m.tls.caSecret.key } } } : {}),
+      ...(m.tls.serverName ? { serverName: m.tls.serverName } : {}),
+      ...(m.tls.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+    };
+  }
+  if (m.bearerTokenSecret) {
+    endpoint.authorization = { type: 'Bearer', credentials: { name: m.bearerTokenSecret.name, key: m.bearerTokenSecret.key } };
+  }
+  return endpoint;
+}

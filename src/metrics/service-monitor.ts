@@ -1,0 +1,146 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  DEFAULT_DISCOVERY_LABELS,
+  DEFAULT_SCRAPE_INTERVAL,
+  DEFAULT_SCRAPE_TIMEOUT,
+  MonitorOptions,
+  renderScrapeEndpoint,
+  validateMonitorOptions,
+} from './scrape';
+import { ServiceScrapeTarget } from './target';
+import { ServiceMonitor, ServiceMonitorSpecEndpoints } from '../imports/monitoring.coreos.com';
+import * as checks from '../validation/checks';
+import { check, invalid } from '../validation/errors';
+
+const KIND = 'RobustMqServiceMonitor';
+
+/** Properties of a RobustMqServiceMonitor. */
+export interface RobustMqServiceMonitorProps extends MonitorOptions {
+  /** The Service to scrape: `ServiceScrapeTarget.fromCluster(cluster)` for a RobustMqCluster. */
+  readonly target: ServiceScrapeTarget;
+}
+
+/**
+ * A Prometheus-Operator ServiceMonitor that scrapes a RobustMQ Service's `/metrics` and puts
+ * Kubernetes-aware labels (pod, namespace, node, service, cluster) on every series.
+ *
+ * At synth time it checks that its selector matches the target Service's labels and that the
+ * endpoint's port name exists on that Service, so Prometheus never silently ignores it.
+ */
+export class RobustMqServiceMonitor extends Construct {
+  /** The ServiceMonitor object. */
+  public readonly serviceMonitor: ServiceMonitor;
+  /** The namespace the ServiceMonitor lives in. */
+  public readonly namespace: string;
+  /** Labels a Prometheus must select for this monitor to be read. */
+  public readonly discoveryLabels: { [key: string]: string };
+  /** The value of the `job` label of the scraped series. */
+  public readonly job: string;
+  /** The label name and value that mark this cluster's series. */
+  public readonly clusterLabel: string;
+  public readonly clusterName: string;
+  /** Scrape interval and timeout. */
+  public readonly interval: string;
+  public readonly scrapeTimeout: string;
+
+  private readonly target: ServiceScrapeTarget;
+
+  constructor(scope: Construct, id: string, props: RobustMqServiceMonitorProps) {
+    super(scope, id);
+    validateMonitorOptions(this, KIND, props);
+    const target = props.target;
+    this.target = target;
+    if (target.namespace === undefined) {
+      invalid(this, KIND, 'target', target.serviceName,
+        'has no namespace: set one on the Service or its Chart, so the monitor can name it in its namespaceSelector');
+    }
+    check(this, KIND, 'target namespace', target.namespace, checks.dnsLabel(target.namespace));
+    check(this, KIND, 'target port name', target.portName, portName(target.portName));
+    if (!target.path.startsWith('/')) invalid(this, KIND, 'target path', target.path, "must start with '/'");
+    if (Object.keys(target.selectorLabels).length === 0) {
+      invalid(this, KIND, 'target labels', '{}', 'must not be empty: a ServiceMonitor with an empty selector scrapes every Service in the namespace');
+    }
+    for (const [k, v] of Object.entries(target.selectorLabels)) {
+      check(this, KIND, 'target label key', k, checks.labelKey(k));
+      check(this, KIND, `target label ${k}`, v, checks.labelValue(v));
+    }
+
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? target.namespace;
+    this.discoveryLabels = { ...(props.discoveryLabels ?? DEFAULT_DISCOVERY_LABELS) };
+    this.job = target.serviceName;
+    this.clusterLabel = props.clusterLabel ?? 'cluster';
+    this.clusterName = target.clusterName;
+    this.interval = props.interval ?? DEFAULT_SCRAPE_INTERVAL;
+    this.scrapeTimeout = props.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT;
+    const name = props.name ?? target.clusterName;
+    check(this, KIND, 'name', name, checks.dnsSubdomain(name));
+
+    const endpoint = renderScrapeEndpoint({
+      portName: target.portName,
+      path: target.path,
+      interval: this.interval,
+      scrapeTimeout: this.scrapeTimeout,
+      clusterLabel: this.clusterLabel,
+      clusterName: target.clusterName,
+      serviceSource: { fromLabel: '__meta_kubernetes_service_name' },
+      keepHighCardinalityMetrics: props.keepHighCardinalityMetrics ?? false,
+      tls: props.tls,
+      bearerTokenSecret: props.bearerTokenSecret,
+    });
+
+    this.serviceMonitor = new ServiceMonitor(this, 'Resource', {
+      metadata: { name, namespace: this.namespace, labels: { ...this.discoveryLabels } },
+      spec: {
+        selector: { matchLabels: { ...target.selectorLabels } },
+        namespaceSelector: target.namespace !== this.namespace ? { matchNames: [target.namespace] } : undefined,
+        // The endpoint's fields are the CRD's; the shared renderer returns them as plain JSON.
+        endpoints: [endpoint as unknown as ServiceMonitorSpecEndpoints],
+      },
+    });
+
+    this.node.addValidation({ validate: () => this.checkTarget() });
+  }
+
+  /** The cross-object checks: run at synth time, when the target Service is complete. */
+  private checkTarget(): string[] {
+    const service = this.target.service;
+    if (!service) return [];
+    const serviceLabels: Record<string, string> = service.metadata.toJson().labels ?? {};
+    const mismatched = Object.entries(this.target.selectorLabels).filter(([k, v]) => serviceLabels[k] !== v);
+    if (mismatched.length > 0) {
+      invalid(this, KIND, 'selector.matchLabels', this.target.selectorLabels,
+        `must match labels of Service '${service.name}', which has ${JSON.stringify(serviceLabels)}; not matched: ${mismatched.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    }
+    const ports = service.ports.map((p) => p.name).filter((n): n is string => n !== undefined);
+    if (!ports.includes(this.target.portName)) {
+      invalid(this, KIND, 'endpoints[0].port', this.target.portName,
+        `must name a port of Service '${service.name}', which has ${ports.length ? ports.map((p) => `'${p}'`).join(', ') : 'no named ports'}`);
+    }
+    // Another Service of the app in the same namespace with these labels and port would make
+    // Prometheus scrape the same pods twice.
+    const others = this.node.root.node.findAll()
+      .filter((c): c is kplus.Service => c instanceof kplus.Service && c !== service)
+      .filter((s) => (s.metadata.namespace ?? Chart.of(s).namespace) === this.target.namespace)
+      .filter((s) => {
+        const labels: Record<string, string> = s.metadata.toJson().labels ?? {};
+        return Object.entries(this.target.selectorLabels).every(([k, v]) => labels[k] === v)
+          && s.ports.some((p) => p.name === this.target.portName);
+      });
+    if (others.length > 0) {
+      invalid(this, KIND, 'selector.matchLabels', this.target.selectorLabels,
+        `also selects Service '${others[0].name}' with port '${this.target.portName}', so its pods would be scraped twice: add a label that only Service '${service.name}' carries`);
+    }
+    return [];
+  }
+}
+
+/** A Kubernetes port name (IANA_SVC_NAME): at most 15 lower-case letters, digits and '-', with a letter. */
+export function portName(value: string): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)
+    || !/[a-z]/.test(value) || value.includes('--')) {
+    return "must be a port name: at most 15 lower-case letters, digits and '-', with at least one letter, no '--'";
+  }
+  return undefined;
+}
