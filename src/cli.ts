@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, YamlOutputType } from 'cdk8s';
+import { App, Yaml, YamlOutputType } from 'cdk8s';
+import { alertNameProblem, latencyThresholdSeconds, thresholdProblem } from './alerts/rules';
 import { DEFAULT_STACK_OPTIONS, StackOptions, buildStack } from './stack';
 import * as checks from './validation/checks';
 import { duration, durationMs } from './validation/duration';
@@ -16,41 +17,64 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
+type Command = 'synth' | 'rules' | 'rule-tests';
+const COMMANDS: { [c in Command]: string } = {
+  'synth': 'write the stack as Kubernetes YAML, one file per chart (--out DIR, default dist)',
+  'rules': 'write the alert and recording rules as a plain Prometheus rule file (--out FILE, default stdout)',
+  'rule-tests': 'write promtool unit tests for every alert (--out FILE, default stdout)',
+};
+
 interface FlagSpec {
   readonly name: string;
-  readonly value: string; // placeholder in --help, '' for a switch
+  /** Placeholder in --help; '' for a switch. */
+  readonly value: string;
   readonly help: string;
   readonly default?: string;
+  readonly repeatable?: boolean;
 }
 
-const SYNTH_FLAGS: FlagSpec[] = [
-  { name: 'out', value: 'DIR', help: 'directory the YAML files are written to', default: 'dist' },
+const FLAGS: FlagSpec[] = [
+  { name: 'out', value: 'PATH', help: 'synth: directory of the YAML files; rules, rule-tests: the file', default: 'dist / stdout' },
   { name: 'namespace', value: 'NS', help: 'namespace of the RobustMQ cluster', default: DEFAULT_STACK_OPTIONS.namespace },
   { name: 'cluster-name', value: 'NAME', help: 'RobustMQ cluster_name and base of object names', default: DEFAULT_STACK_OPTIONS.clusterName },
   { name: 'replicas', value: 'N', help: 'number of RobustMQ pods (odd is best for Raft)', default: String(DEFAULT_STACK_OPTIONS.replicas) },
   { name: 'robustmq-version', value: 'VERSION', help: 'RobustMQ release', default: DEFAULT_STACK_OPTIONS.robustmqVersion },
   { name: 'image', value: 'IMAGE', help: 'RobustMQ container image', default: 'ghcr.io/robustmq/robustmq:v<version>' },
-  { name: 'monitoring-namespace', value: 'NS', help: 'namespace of the ServiceMonitor', default: DEFAULT_STACK_OPTIONS.monitoringNamespace },
-  { name: 'prometheus-release', value: 'NAME', help: "value of the 'release' label Prometheus selects monitors by", default: DEFAULT_STACK_OPTIONS.prometheusRelease },
+  { name: 'monitoring-namespace', value: 'NS', help: 'namespace of the ServiceMonitor and PrometheusRule', default: DEFAULT_STACK_OPTIONS.monitoringNamespace },
+  { name: 'prometheus-release', value: 'NAME', help: "value of the 'release' label Prometheus selects monitors and rules by", default: DEFAULT_STACK_OPTIONS.prometheusRelease },
   { name: 'scrape-interval', value: 'DURATION', help: 'how often Prometheus scrapes RobustMQ', default: DEFAULT_STACK_OPTIONS.scrapeInterval },
   { name: 'scrape-timeout', value: 'DURATION', help: 'scrape timeout, at most the interval', default: DEFAULT_STACK_OPTIONS.scrapeTimeout },
   { name: 'keep-high-cardinality-metrics', value: '', help: 'keep the per-client, per-topic and per-connection families' },
+  { name: 'min-healthy-nodes', value: 'N', help: 'RobustMQClusterDown fires below this many nodes up', default: 'a Raft majority' },
+  { name: 'latency-p99-threshold', value: 'DURATION', help: 'RobustMQHighLatency fires above this p99', default: '1s' },
+  { name: 'error-rate-threshold', value: 'RATIO', help: 'RobustMQHighErrorRate fires above this ratio (0 to 1)', default: '0.05' },
+  { name: 'disable-alert', value: 'NAME', help: 'leave this alert out (repeatable)', repeatable: true },
+  { name: 'runbook-url-pattern', value: 'URL', help: "runbook link, '{anchor}' is the lower-cased alert name", default: 'docs/runbooks.md in this repository' },
+  { name: 'grafana-url', value: 'URL', help: "Grafana's URL for the alerts' dashboard links", default: 'http://localhost:3000' },
+  { name: 'no-alerts', value: '', help: 'emit no PrometheusRule' },
+  { name: 'rules-file', value: 'PATH', help: 'rule-tests: the rule file as the tests name it', default: 'robustmq-rules.yaml' },
   { name: 'help', value: '', help: 'show this help' },
 ];
 
+/** Construct fields whose refusal the CLI reports under the flag that set them. */
+const FIELD_FLAGS: { [field: string]: string } = {
+  minHealthyNodes: 'min-healthy-nodes',
+  latencyP99Threshold: 'latency-p99-threshold',
+  errorRateThreshold: 'error-rate-threshold',
+  disabledAlerts: 'disable-alert',
+  runbookUrlPattern: 'runbook-url-pattern',
+  grafanaUrl: 'grafana-url',
+};
+
 /** The CLI's usage text. */
 export function usage(): string {
-  const lines = [
-    'Usage: cdk8s-robustmq-observability <command> [flags]',
-    '',
-    'Commands:',
-    '  synth    write the RobustMQ stack as Kubernetes YAML, one file per chart',
-    '',
-    'Flags of synth:',
-  ];
-  for (const f of SYNTH_FLAGS) {
+  const lines = ['Usage: cdk8s-robustmq-observability <command> [flags]', '', 'Commands:'];
+  for (const [c, help] of Object.entries(COMMANDS)) lines.push(`  ${c.padEnd(12)}${help}`);
+  lines.push('', 'Flags (every command takes the stack flags, so all outputs describe the same stack):');
+  for (const f of FLAGS) {
     const left = `  --${f.name}${f.value ? ` ${f.value}` : ''}`;
-    lines.push(`${left.padEnd(30)}${f.help}${f.default !== undefined ? ` (default: ${f.default})` : ''}`);
+    const help = `${f.help}${f.default !== undefined ? ` (default: ${f.default})` : ''}`;
+    lines.push(left.length >= 32 ? `${left}\n${''.padEnd(32)}${help}` : `${left.padEnd(32)}${help}`);
   }
   lines.push('', 'A bad flag value exits with status 2 and writes nothing.', '');
   return lines.join('\n');
@@ -65,13 +89,12 @@ function flagProblem(flag: string, value: string, problem: string | undefined): 
   }
 }
 
-/**
- * Parses argv (without node and the script) into a command and flag values. Accepts
- * `--flag value` and `--flag=value`.
- */
-function parse(argv: string[]): { command?: string; flags: Map<string, string | true> } {
-  const known = new Map(SYNTH_FLAGS.map((f) => [f.name, f]));
-  const flags = new Map<string, string | true>();
+type Flags = Map<string, string | true | string[]>;
+
+/** Parses argv into a command and flag values. Accepts `--flag value` and `--flag=value`. */
+function parse(argv: string[]): { command?: string; flags: Flags } {
+  const known = new Map(FLAGS.map((f) => [f.name, f]));
+  const flags: Flags = new Map();
   let command: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -84,9 +107,9 @@ function parse(argv: string[]): { command?: string; flags: Map<string, string | 
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const spec = known.get(name);
     if (!spec) {
-      throw new FlagError(`unknown flag '--${name}': allowed are ${SYNTH_FLAGS.map((f) => `--${f.name}`).join(', ')}`);
+      throw new FlagError(`unknown flag '--${name}': allowed are ${FLAGS.map((f) => `--${f.name}`).join(', ')}`);
     }
-    if (flags.has(name)) throw new FlagError(`--${name} is given more than once`);
+    if (flags.has(name) && !spec.repeatable) throw new FlagError(`--${name} is given more than once`);
     if (!spec.value) {
       if (eq >= 0) throw new FlagError(`--${name} takes no value`);
       flags.set(name, true);
@@ -102,74 +125,75 @@ function parse(argv: string[]): { command?: string; flags: Map<string, string | 
     if (value === undefined || (value.startsWith('--') && eq < 0)) {
       throw new FlagError(`--${name} needs a value ${spec.value}`);
     }
-    flags.set(name, value);
+    if (spec.repeatable) {
+      flags.set(name, [...((flags.get(name) as string[] | undefined) ?? []), value]);
+    } else {
+      flags.set(name, value);
+    }
   }
   return { command, flags };
 }
 
-function stringFlag(flags: Map<string, string | true>, name: string): string | undefined {
+function stringFlag(flags: Flags, name: string): string | undefined {
   const v = flags.get(name);
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Turns the synth flags into validated stack options. */
-function stackOptions(flags: Map<string, string | true>): Partial<StackOptions> {
+function wholeNumber(text: string): number {
+  return /^[0-9]+$/.test(text) ? Number(text) : NaN;
+}
+
+/** Turns the flags into validated stack options. */
+function stackOptions(flags: Flags): Partial<StackOptions> {
   const o: { -readonly [K in keyof StackOptions]?: StackOptions[K] } = {};
-  const namespace = stringFlag(flags, 'namespace');
-  if (namespace !== undefined) {
-    flagProblem('namespace', namespace, checks.dnsLabel(namespace));
-    o.namespace = namespace;
+  const text = (name: string, check: (v: string) => string | undefined, set: (v: string) => void) => {
+    const v = stringFlag(flags, name);
+    if (v === undefined) return;
+    flagProblem(name, v, check(v));
+    set(v);
+  };
+  text('namespace', (v) => checks.dnsLabel(v), (v) => { o.namespace = v; });
+  text('cluster-name', (v) => checks.dnsLabel(v, 52), (v) => { o.clusterName = v; });
+  text('replicas', (v) => checks.integer(wholeNumber(v), 1, 99), (v) => { o.replicas = wholeNumber(v); });
+  text('robustmq-version', (v) => checks.version(v), (v) => { o.robustmqVersion = v; });
+  text('image', (v) => checks.image(v), (v) => { o.image = v; });
+  text('monitoring-namespace', (v) => checks.dnsLabel(v), (v) => { o.monitoringNamespace = v; });
+  text('prometheus-release', (v) => checks.labelValue(v) ?? (v === '' ? 'must not be empty' : undefined), (v) => { o.prometheusRelease = v; });
+  text('scrape-interval', duration, (v) => { o.scrapeInterval = v; });
+  text('scrape-timeout', duration, (v) => { o.scrapeTimeout = v; });
+  const interval = o.scrapeInterval ?? DEFAULT_STACK_OPTIONS.scrapeInterval;
+  const timeout = o.scrapeTimeout ?? DEFAULT_STACK_OPTIONS.scrapeTimeout;
+  if (durationMs(timeout)! > durationMs(interval)!) {
+    throw new FlagError(`--scrape-timeout '${timeout}' must not exceed --scrape-interval '${interval}'`);
   }
-  const clusterName = stringFlag(flags, 'cluster-name');
-  if (clusterName !== undefined) {
-    flagProblem('cluster-name', clusterName, checks.dnsLabel(clusterName, 52));
-    o.clusterName = clusterName;
-  }
-  const replicas = stringFlag(flags, 'replicas');
-  if (replicas !== undefined) {
-    const n = /^[0-9]+$/.test(replicas) ? Number(replicas) : NaN;
-    flagProblem('replicas', replicas, checks.integer(n, 1, 99));
-    o.replicas = n;
-  }
-  const version = stringFlag(flags, 'robustmq-version');
-  if (version !== undefined) {
-    flagProblem('robustmq-version', version, checks.version(version));
-    o.robustmqVersion = version;
-  }
-  const image = stringFlag(flags, 'image');
-  if (image !== undefined) {
-    flagProblem('image', image, checks.image(image));
-    o.image = image;
-  }
-  const monitoringNamespace = stringFlag(flags, 'monitoring-namespace');
-  if (monitoringNamespace !== undefined) {
-    flagProblem('monitoring-namespace', monitoringNamespace, checks.dnsLabel(monitoringNamespace));
-    o.monitoringNamespace = monitoringNamespace;
-  }
-  const release = stringFlag(flags, 'prometheus-release');
-  if (release !== undefined) {
-    flagProblem('prometheus-release', release, checks.labelValue(release) ?? (release === '' ? 'must not be empty' : undefined));
-    o.prometheusRelease = release;
-  }
-  const interval = stringFlag(flags, 'scrape-interval');
-  if (interval !== undefined) {
-    flagProblem('scrape-interval', interval, duration(interval));
-    o.scrapeInterval = interval;
-  }
-  const timeout = stringFlag(flags, 'scrape-timeout');
-  if (timeout !== undefined) {
-    flagProblem('scrape-timeout', timeout, duration(timeout));
-    o.scrapeTimeout = timeout;
-  }
-  const effectiveInterval = o.scrapeInterval ?? DEFAULT_STACK_OPTIONS.scrapeInterval;
-  const effectiveTimeout = o.scrapeTimeout ?? DEFAULT_STACK_OPTIONS.scrapeTimeout;
-  if (durationMs(effectiveTimeout)! > durationMs(effectiveInterval)!) {
-    throw new FlagError(`--scrape-timeout '${effectiveTimeout}' must not exceed --scrape-interval '${effectiveInterval}'`);
-  }
-  if (flags.has('keep-high-cardinality-metrics')) {
-    o.keepHighCardinalityMetrics = true;
-  }
+  if (flags.has('keep-high-cardinality-metrics')) o.keepHighCardinalityMetrics = true;
+
+  const replicas = o.replicas ?? DEFAULT_STACK_OPTIONS.replicas;
+  text('min-healthy-nodes', (v) => thresholdProblem('count', wholeNumber(v), replicas), (v) => { o.minHealthyNodes = wholeNumber(v); });
+  text('latency-p99-threshold', (v) => latencyThresholdSeconds(v).problem, (v) => { o.latencyP99Threshold = v; });
+  text('error-rate-threshold', (v) => thresholdProblem('ratio', /^-?[0-9]*\.?[0-9]+$/.test(v) ? Number(v) : NaN),
+    (v) => { o.errorRateThreshold = Number(v); });
+  const disabled = (flags.get('disable-alert') as string[] | undefined) ?? [];
+  for (const name of disabled) flagProblem('disable-alert', name, alertNameProblem(name));
+  o.disabledAlerts = disabled;
+  text('runbook-url-pattern', () => undefined, (v) => { o.runbookUrlPattern = v; });
+  text('grafana-url', () => undefined, (v) => { o.grafanaUrl = v; });
+  if (flags.has('no-alerts')) o.alerts = false;
   return o;
+}
+
+function writeOut(io: CliIo, out: string | undefined, content: string): void {
+  if (out === undefined) {
+    io.stdout(content);
+    return;
+  }
+  const file = path.resolve(out);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+    throw new FlagError(`--out '${out}' must be a file, and a directory of that name exists`);
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  io.stderr(`wrote ${path.relative(process.cwd(), file) || file}\n`);
 }
 
 /**
@@ -189,23 +213,44 @@ export function main(argv: string[], io: CliIo = {
       io.stderr(usage());
       return EXIT_USAGE;
     }
-    if (command !== 'synth') {
-      throw new FlagError(`unknown command '${command}': allowed is 'synth'`);
+    if (!(command in COMMANDS)) {
+      throw new FlagError(`unknown command '${command}': allowed are ${Object.keys(COMMANDS).map((c) => `'${c}'`).join(', ')}`);
+    }
+    if (flags.has('rules-file') && command !== 'rule-tests') {
+      throw new FlagError(`--rules-file is only for 'rule-tests', not '${command}'`);
     }
     const options = stackOptions(flags);
-    const outdir = path.resolve(stringFlag(flags, 'out') ?? 'dist');
-    if (fs.existsSync(outdir) && !fs.statSync(outdir).isDirectory()) {
-      throw new FlagError(`--out '${stringFlag(flags, 'out')}' must be a directory, and a file of that name exists`);
+    const out = stringFlag(flags, 'out');
+    if (command === 'synth') {
+      const outdir = path.resolve(out ?? 'dist');
+      if (fs.existsSync(outdir) && !fs.statSync(outdir).isDirectory()) {
+        throw new FlagError(`--out '${out}' must be a directory, and a file of that name exists`);
+      }
+      const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+      const stack = buildStack(app, options);
+      app.synth();
+      const files = stack.charts.map((c) => path.join(outdir, `${c.node.id}${app.outputFileExtension}`));
+      io.stdout(files.map((f) => `wrote ${path.relative(process.cwd(), f) || f}\n`).join(''));
+      return 0;
     }
-    const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
-    const stack = buildStack(app, options);
-    app.synth();
-    const files = stack.charts.map((c) => path.join(outdir, `${c.node.id}${app.outputFileExtension}`));
-    io.stdout(files.map((f) => `wrote ${path.relative(process.cwd(), f) || f}\n`).join(''));
+    if (options.alerts === false) {
+      throw new FlagError(`--no-alerts leaves '${command}' nothing to write`);
+    }
+    const stack = buildStack(new App({ outdir: path.resolve('dist') }), options);
+    const alerts = stack.alerts!;
+    const content = command === 'rules'
+      ? alerts.ruleGroups()
+      : alerts.ruleTests(stringFlag(flags, 'rules-file') ?? 'robustmq-rules.yaml');
+    writeOut(io, out, Yaml.stringify(content));
     return 0;
   } catch (e) {
-    if (e instanceof FlagError || e instanceof ValidationError) {
+    if (e instanceof FlagError) {
       io.stderr(`cdk8s-robustmq-observability: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof ValidationError) {
+      const flag = FIELD_FLAGS[e.field];
+      io.stderr(`cdk8s-robustmq-observability: ${flag ? `--${flag} '${e.value}' ${e.problem}` : e.message}\n`);
       return EXIT_USAGE;
     }
     throw e;

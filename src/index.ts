@@ -10,3 +10,7 @@ export {
 } from './metrics/target';
 export { MonitorOptions, ScrapeTls, SecretKeyRef } from './metrics/scrape';
 export * from './imports/monitoring.coreos.com';
+export { IRobustMqMonitor } from './metrics/scrape';
+export { RobustMqAlerts, RobustMqAlertsProps } from './alerts/alerts';
+export { AlertTuning, AlertOverride } from './alerts/rules';
+export { AlertSeverity } from './alerts/definitions';

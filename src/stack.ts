@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { RobustMqAlerts } from './alerts/alerts';
 import { DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from './metrics/scrape';
 import { RobustMqServiceMonitor } from './metrics/service-monitor';
 import { ServiceScrapeTarget } from './metrics/target';
@@ -21,6 +22,14 @@ export interface StackOptions {
   readonly scrapeInterval: string;
   readonly scrapeTimeout: string;
   readonly keepHighCardinalityMetrics: boolean;
+  /** Whether to emit the PrometheusRule. */
+  readonly alerts: boolean;
+  readonly minHealthyNodes?: number;
+  readonly latencyP99Threshold?: string;
+  readonly errorRateThreshold?: number;
+  readonly disabledAlerts: string[];
+  readonly runbookUrlPattern?: string;
+  readonly grafanaUrl?: string;
 }
 
 /** The defaults of the default stack. */
@@ -34,6 +43,8 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   scrapeInterval: DEFAULT_SCRAPE_INTERVAL,
   scrapeTimeout: DEFAULT_SCRAPE_TIMEOUT,
   keepHighCardinalityMetrics: false,
+  alerts: true,
+  disabledAlerts: [],
 };
 
 /** What buildStack placed in the app. */
@@ -41,6 +52,7 @@ export interface Stack {
   readonly charts: Chart[];
   readonly cluster: RobustMqCluster;
   readonly serviceMonitor: RobustMqServiceMonitor;
+  readonly alerts?: RobustMqAlerts;
 }
 
 /**
@@ -64,5 +76,21 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
     scrapeTimeout: o.scrapeTimeout,
     keepHighCardinalityMetrics: o.keepHighCardinalityMetrics,
   });
-  return { charts: [robustmq, metrics], cluster, serviceMonitor };
+  const charts = [robustmq, metrics];
+  let alerts: RobustMqAlerts | undefined;
+  if (o.alerts) {
+    const alertsChart = new Chart(app, 'alerts', { namespace: o.monitoringNamespace });
+    alerts = new RobustMqAlerts(alertsChart, 'rules', {
+      monitor: serviceMonitor,
+      cluster,
+      minHealthyNodes: o.minHealthyNodes,
+      latencyP99Threshold: o.latencyP99Threshold,
+      errorRateThreshold: o.errorRateThreshold,
+      disabledAlerts: o.disabledAlerts,
+      runbookUrlPattern: o.runbookUrlPattern,
+      grafanaUrl: o.grafanaUrl,
+    });
+    charts.push(alertsChart);
+  }
+  return { charts, cluster, serviceMonitor, alerts };
 }

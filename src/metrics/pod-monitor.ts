@@ -4,6 +4,7 @@ import {
   DEFAULT_DISCOVERY_LABELS,
   DEFAULT_SCRAPE_INTERVAL,
   DEFAULT_SCRAPE_TIMEOUT,
+  IRobustMqMonitor,
   MonitorOptions,
   renderScrapeEndpoint,
   validateMonitorOptions,
@@ -27,7 +28,7 @@ export interface RobustMqPodMonitorProps extends MonitorOptions {
  * a Service. Same options and labels; `job` is set to the cluster name so alerts and dashboards
  * select the same series whichever monitor kind is used.
  */
-export class RobustMqPodMonitor extends Construct {
+export class RobustMqPodMonitor extends Construct implements IRobustMqMonitor {
   /** The PodMonitor object. */
   public readonly podMonitor: PodMonitor;
   /** The namespace the PodMonitor lives in. */
@@ -39,6 +40,11 @@ export class RobustMqPodMonitor extends Construct {
   /** The label name and value that mark this cluster's series. */
   public readonly clusterLabel: string;
   public readonly clusterName: string;
+  /** Scrape interval and timeout. */
+  public readonly interval: string;
+  public readonly scrapeTimeout: string;
+  /** The namespace of the scraped pods. */
+  public readonly targetNamespace: string;
 
   private readonly target: PodScrapeTarget;
 
@@ -63,6 +69,9 @@ export class RobustMqPodMonitor extends Construct {
     }
 
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? target.namespace;
+    this.targetNamespace = target.namespace;
+    this.interval = props.interval ?? DEFAULT_SCRAPE_INTERVAL;
+    this.scrapeTimeout = props.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT;
     this.discoveryLabels = { ...(props.discoveryLabels ?? DEFAULT_DISCOVERY_LABELS) };
     this.job = target.clusterName;
     this.clusterLabel = props.clusterLabel ?? 'cluster';
@@ -73,8 +82,8 @@ export class RobustMqPodMonitor extends Construct {
     const endpoint = renderScrapeEndpoint({
       portName: target.portName,
       path: target.path,
-      interval: props.interval ?? DEFAULT_SCRAPE_INTERVAL,
-      scrapeTimeout: props.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT,
+      interval: this.interval,
+      scrapeTimeout: this.scrapeTimeout,
       clusterLabel: this.clusterLabel,
       clusterName: target.clusterName,
       job: this.job,

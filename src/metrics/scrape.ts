@@ -104,6 +104,29 @@ export interface MonitorOptions {
   readonly bearerTokenSecret?: SecretKeyRef;
 }
 
+/**
+ * What alerts and dashboards need to know of a monitor: where it is, which Prometheus reads it,
+ * and the labels that identify the cluster's series.
+ */
+export interface IRobustMqMonitor extends IConstruct {
+  /** The namespace the monitor object lives in. */
+  readonly namespace: string;
+  /** Labels a Prometheus must select for this monitor to be read. */
+  readonly discoveryLabels: { [key: string]: string };
+  /** The `job` label of the scraped series. */
+  readonly job: string;
+  /** The name of the label that carries the cluster name. */
+  readonly clusterLabel: string;
+  /** The cluster name on every series. */
+  readonly clusterName: string;
+  /** The namespace of the scraped pods (their `namespace` label). */
+  readonly targetNamespace: string;
+  /** The scrape interval. */
+  readonly interval: string;
+  /** The scrape timeout. */
+  readonly scrapeTimeout: string;
+}
+
 /** The resolved, validated scrape endpoint both monitor kinds render. */
 export interface ScrapeModel {
   readonly portName: string;

@@ -5,6 +5,7 @@ import {
   DEFAULT_DISCOVERY_LABELS,
   DEFAULT_SCRAPE_INTERVAL,
   DEFAULT_SCRAPE_TIMEOUT,
+  IRobustMqMonitor,
   MonitorOptions,
   renderScrapeEndpoint,
   validateMonitorOptions,
@@ -29,7 +30,7 @@ export interface RobustMqServiceMonitorProps extends MonitorOptions {
  * At synth time it checks that its selector matches the target Service's labels and that the
  * endpoint's port name exists on that Service, so Prometheus never silently ignores it.
  */
-export class RobustMqServiceMonitor extends Construct {
+export class RobustMqServiceMonitor extends Construct implements IRobustMqMonitor {
   /** The ServiceMonitor object. */
   public readonly serviceMonitor: ServiceMonitor;
   /** The namespace the ServiceMonitor lives in. */
@@ -44,6 +45,8 @@ export class RobustMqServiceMonitor extends Construct {
   /** Scrape interval and timeout. */
   public readonly interval: string;
   public readonly scrapeTimeout: string;
+  /** The namespace of the scraped Service and pods. */
+  public readonly targetNamespace: string;
 
   private readonly target: ServiceScrapeTarget;
 
@@ -68,6 +71,7 @@ export class RobustMqServiceMonitor extends Construct {
     }
 
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? target.namespace;
+    this.targetNamespace = target.namespace;
     this.discoveryLabels = { ...(props.discoveryLabels ?? DEFAULT_DISCOVERY_LABELS) };
     this.job = target.serviceName;
     this.clusterLabel = props.clusterLabel ?? 'cluster';

@@ -12,12 +12,18 @@ export class ValidationError extends Error {
   public readonly subject: string;
   /** The field (property or flag) whose value was refused. */
   public readonly field: string;
+  /** The refused value, as shown in the message. */
+  public readonly value: string;
+  /** What is wrong and what is allowed (`must be ...`). */
+  public readonly problem: string;
 
-  constructor(subject: string, field: string, message: string) {
+  constructor(subject: string, field: string, message: string, value = '', problem = '') {
     super(message);
     this.name = 'ValidationError';
     this.subject = subject;
     this.field = field;
+    this.value = value;
+    this.problem = problem;
     Object.setPrototypeOf(this, ValidationError.prototype);
   }
 }
@@ -42,7 +48,7 @@ export function showValue(value: unknown): string {
  */
 export function invalid(scope: IConstruct, kind: string, field: string, value: unknown, problem: string): never {
   const path = scope.node.path;
-  throw new ValidationError(path, field, `${kind} '${path}': ${field} '${showValue(value)}' ${problem}`);
+  throw new ValidationError(path, field, `${kind} '${path}': ${field} '${showValue(value)}' ${problem}`, showValue(value), problem);
 }
 
 /**

@@ -30,8 +30,8 @@ describe('synth', () => {
     const r = run(['synth', '--out', dir]);
     expect(r.status).toBe(0);
     expect(r.err).toBe('');
-    expect(fs.readdirSync(dir).sort()).toEqual(['metrics.k8s.yaml', 'robustmq.k8s.yaml']);
-    expect(r.out).toBe(`wrote ${path.relative(process.cwd(), path.join(dir, 'robustmq.k8s.yaml'))}\nwrote ${path.relative(process.cwd(), path.join(dir, 'metrics.k8s.yaml'))}\n`);
+    expect(fs.readdirSync(dir).sort()).toEqual(['alerts.k8s.yaml', 'metrics.k8s.yaml', 'robustmq.k8s.yaml']);
+    expect(r.out).toBe(['robustmq', 'metrics', 'alerts'].map((c) => `wrote ${path.relative(process.cwd(), path.join(dir, `${c}.k8s.yaml`))}\n`).join(''));
     const objs = readAll(dir);
     const sts = objs.find((o) => o.kind === 'StatefulSet');
     expect(sts.metadata).toMatchObject({ name: 'robustmq-cluster', namespace: 'robustmq' });
@@ -75,7 +75,7 @@ describe('synth', () => {
     const app = new App({ outdir: b, yamlOutputType: YamlOutputType.FILE_PER_CHART });
     buildStack(app);
     app.synth();
-    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml']) {
+    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml', 'alerts.k8s.yaml']) {
       expect(fs.readFileSync(path.join(a, f), 'utf8')).toBe(fs.readFileSync(path.join(b, f), 'utf8'));
     }
   });
@@ -85,7 +85,7 @@ describe('synth', () => {
     const b = tmp();
     run(['synth', '--out', a]);
     run(['synth', '--out', b]);
-    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml']) {
+    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml', 'alerts.k8s.yaml']) {
       expect(fs.readFileSync(path.join(a, f))).toEqual(fs.readFileSync(path.join(b, f)));
     }
   });
@@ -113,6 +113,7 @@ describe('bad flags exit 2 with one line naming the flag, and write nothing', ()
     [['--image', 'not an image'], /--image 'not an image' must be a container image reference/],
     [['--replicas'], /--replicas needs a value N/],
     [['--colour', 'red'], /unknown flag '--colour': allowed are --out, --namespace/],
+    [['--rules-file', 'x.yaml'], /--rules-file is only for 'rule-tests', not 'synth'/],
     [['--help=yes'], /--help takes no value/],
     [['--namespace', 'a', '--namespace', 'b'], /--namespace is given more than once/],
     [['--scrape-interval', '30s', '--scrape-timeout', '45s'], /^cdk8s-robustmq-observability: --scrape-timeout '45s' must not exceed --scrape-interval '30s'$/m],
@@ -137,7 +138,7 @@ describe('bad flags exit 2 with one line naming the flag, and write nothing', ()
   test('an unknown command', () => {
     const r = run(['deploy']);
     expect(r.status).toBe(2);
-    expect(r.err).toMatch(/unknown command 'deploy': allowed is 'synth'/);
+    expect(r.err).toMatch(/unknown command 'deploy': allowed are 'synth', 'rules', 'rule-tests'/);
   });
 
   test('no command prints the usage and exits 2', () => {

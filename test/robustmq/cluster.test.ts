@@ -33,11 +33,11 @@ describe('default stack', () => {
 
   test('every object validates against its Kubernetes schema', () => {
     expect(() => validateAll(objs)).not.toThrow();
-    expect(objs.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'PodDisruptionBudget', 'Service', 'Service', 'ServiceMonitor', 'StatefulSet']);
+    expect(objs.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'PodDisruptionBudget', 'PrometheusRule', 'Service', 'Service', 'ServiceMonitor', 'StatefulSet']);
   });
 
-  test('the cluster is in the robustmq namespace, the monitor in monitoring', () => {
-    for (const o of objs) expect(o.metadata.namespace).toBe(o.kind === 'ServiceMonitor' ? 'monitoring' : 'robustmq');
+  test('the cluster is in the robustmq namespace, the monitor and rules in monitoring', () => {
+    for (const o of objs) expect(o.metadata.namespace).toBe(['ServiceMonitor', 'PrometheusRule'].includes(o.kind) ? 'monitoring' : 'robustmq');
   });
 
   test('broker-server container with downward-API identity and value env', () => {

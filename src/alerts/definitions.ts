@@ -1,0 +1,618 @@
+import { DashboardKey } from '../dashboards/uids';
+import { bucket, sample } from '../metrics/catalog';
+
+/**
+ * The RobustMQ alerts and recording rules as data: each alert's expression, annotations and the
+ * promtool test inputs that make it fire and keep it quiet. Pure; the renderers and the
+ * RobustMqAlerts construct turn these into rule groups, PrometheusRule objects and tests.
+ */
+
+/** Alert severities (the monitoring-mixin convention). */
+export enum AlertSeverity {
+  /** Someone must act now. */
+  CRITICAL = 'critical',
+  /** Needs attention soon. */
+  WARNING = 'warning',
+  /** For information; do not page. */
+  INFO = 'info',
+}
+
+/** What a threshold measures, which decides how it is validated and shown. */
+export type ThresholdUnit = 'ratio' | 'percent' | 'count' | 'per-second' | 'seconds' | 'hours';
+
+/** The rule groups, by concern. */
+export type AlertGroup = 'cluster' | 'scrape' | 'broker' | 'meta' | 'storage' | 'process';
+export const ALERT_GROUPS: readonly AlertGroup[] = ['cluster', 'scrape', 'broker', 'meta', 'storage', 'process'];
+
+/** What every alert expression is built from: the labels that identify the cluster's series. */
+export interface AlertContext {
+  /** Name of the label that carries the cluster name (the monitor's `clusterLabel`). */
+  readonly clusterLabel: string;
+  readonly clusterName: string;
+  /** The namespace of the RobustMQ pods. */
+  readonly namespace: string;
+  /** The `job` label of the scraped series. */
+  readonly job: string;
+  readonly replicas: number;
+  /** The scrape timeout in seconds. */
+  readonly scrapeTimeoutSeconds: number;
+  /** A regular expression matching the data PVCs' names. */
+  readonly dataClaimRegex: string;
+  /** The pod names, ordinal 0 first (used for test inputs). */
+  readonly podNames: readonly string[];
+}
+
+/** One input series of a promtool test. */
+export interface TestSeries {
+  readonly series: string;
+  readonly values: string;
+}
+
+/** An alert the test expects to fire: its labels from the expression, and its value. */
+export interface ExpectedAlert {
+  readonly labels: { [key: string]: string };
+  readonly value: number;
+}
+
+/** A promtool test case for one alert. */
+export interface AlertTestCase {
+  readonly description: string;
+  readonly series: TestSeries[];
+  /** The alerts expected at evaluation time; empty for a case where the alert stays quiet. */
+  readonly expected: ExpectedAlert[];
+}
+
+/** One alert definition. */
+export interface AlertDefinition {
+  readonly name: string;
+  readonly group: AlertGroup;
+  readonly severity: AlertSeverity;
+  /** Default `for`, a Prometheus duration. */
+  readonly for: string;
+  readonly threshold?: { readonly default: number; readonly unit: ThresholdUnit; readonly meaning: string };
+  /** Static, capitalised, ends with a period. */
+  readonly summary: string;
+  /** Templated with the alert's value and labels; `t` is the threshold. */
+  readonly description: (ctx: AlertContext, t: number) => string;
+  readonly dashboard: DashboardKey;
+  /** A problem with a `for` (in minutes) and threshold combination, if any. */
+  readonly constraint?: (forMinutes: number, t: number) => string | undefined;
+  /** Labels the rule itself sets (besides severity), e.g. when the expression has none. */
+  readonly staticLabels?: (ctx: AlertContext) => { [key: string]: string };
+  readonly expr: (ctx: AlertContext, t: number) => string;
+  /**
+   * Test inputs: `minutes` minutes of samples, one a minute from 0; the test evaluates at
+   * `minutes - 5` (EVAL_MARGIN_MINUTES before the end).
+   */
+  readonly tests: (ctx: AlertContext, t: number, minutes: number) => { fire: AlertTestCase[]; quiet: AlertTestCase[] };
+}
+
+/** A recording rule. */
+export interface RecordingDefinition {
+  readonly record: string;
+  readonly expr: (ctx: AlertContext) => string;
+}
+
+/** The test evaluates this many minutes before the end of its input series. */
+export const EVAL_MARGIN_MINUTES = 5;
+
+// ---- helpers for expressions and test inputs ----
+
+function sel(ctx: AlertContext, extra: string[] = []): string {
+  return [`${ctx.clusterLabel}="${ctx.clusterName}"`, `namespace="${ctx.namespace}"`, ...extra].join(', ');
+}
+
+function by(ctx: AlertContext, ...labels: string[]): string {
+  return [ctx.clusterLabel, 'namespace', ...labels].join(', ');
+}
+
+function seriesLabels(ctx: AlertContext, extra: { [key: string]: string } = {}): { [key: string]: string } {
+  return { [ctx.clusterLabel]: ctx.clusterName, namespace: ctx.namespace, job: ctx.job, ...extra };
+}
+
+function series(name: string, labels: { [key: string]: string }, values: string): TestSeries {
+  const body = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+  return { series: `${name}{${body}}`, values };
+}
+
+/** A gauge holding `v` for `minutes` minutes. */
+function constant(v: number, minutes: number): string {
+  return `${v}x${minutes}`;
+}
+
+/** A counter from 0 growing by `perMinute` each minute. */
+function growing(perMinute: number, minutes: number): string {
+  return `0+${perMinute}x${minutes}`;
+}
+
+function without<T extends object>(o: T, ...keys: string[]): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const [k, v] of Object.entries(o)) if (!keys.includes(k)) out[k] = v as string;
+  return out;
+}
+
+function clusterOnly(ctx: AlertContext): { [key: string]: string } {
+  return { [ctx.clusterLabel]: ctx.clusterName, namespace: ctx.namespace };
+}
+
+/** Bounds of RobustMQ's millisecond latency histograms: 1, 2, 4, ... 524288. */
+const MS_BUCKETS = Array.from({ length: 20 }, (_, i) => 2 ** i);
+
+/**
+ * Bucket series for a histogram whose observations all fall in the bucket (lo, hi]: the 0.99
+ * quantile is then lo + 0.99 * (hi - lo).
+ */
+function histogramAt(name: string, labels: { [key: string]: string }, lo: number, hi: number, minutes: number): TestSeries[] {
+  const out: TestSeries[] = [];
+  if (lo > 0) out.push(series(name, { ...labels, le: String(lo) }, constant(0, minutes)));
+  out.push(series(name, { ...labels, le: String(hi) }, growing(60, minutes)));
+  out.push(series(name, { ...labels, le: '+Inf' }, growing(60, minutes)));
+  return out;
+}
+
+/** The bucket (lo, hi] whose lower bound is at least `ms`: its p99 is above `ms`. */
+function bucketAbove(ms: number): { lo: number; hi: number } {
+  const lo = MS_BUCKETS.find((b) => b >= ms)!;
+  return { lo, hi: lo * 2 };
+}
+
+function p99Of(lo: number, hi: number): number {
+  return lo + (hi - lo) * 0.99;
+}
+
+function pct(ratio: number): string {
+  return `${+(ratio * 100).toFixed(4)}%`;
+}
+
+function seconds(t: number): string {
+  return t >= 1 ? `${+t.toFixed(3)}s` : `${+(t * 1000).toFixed(3)}ms`;
+}
+
+// ---- recording rules ----
+
+export const RECORD_P99_LATENCY = 'namespace_pod:mqtt_packet_process_duration_ms:p99_rate5m';
+export const RECORD_PACKETS_RECEIVED = 'namespace:mqtt_packets_received:rate5m';
+export const RECORD_PACKETS_RECEIVED_ERROR = 'namespace:mqtt_packets_received_error:rate5m';
+export const RECORD_MESSAGES_RECEIVED = 'namespace_pod:mqtt_messages_received:rate5m';
+export const RECORD_MESSAGES_SENT = 'namespace_pod:mqtt_messages_sent:rate5m';
+export const RECORD_PUBLISH_RECEIVED = 'namespace_pod:mqtt_packets_publish_received:rate5m';
+
+export const RECORDING_RULES: readonly RecordingDefinition[] = [
+  {
+    record: RECORD_P99_LATENCY,
+    expr: (ctx) => `histogram_quantile(0.99, sum by (le, ${by(ctx, 'pod')}) (rate(${bucket('mqtt_packet_process_duration_ms')}{${sel(ctx)}}[5m])))`,
+  },
+  { record: RECORD_PACKETS_RECEIVED, expr: (ctx) => `sum by (${by(ctx)}) (rate(${sample('mqtt_packets_received')}{${sel(ctx)}}[5m]))` },
+  { record: RECORD_PACKETS_RECEIVED_ERROR, expr: (ctx) => `sum by (${by(ctx)}) (rate(${sample('mqtt_packets_received_error')}{${sel(ctx)}}[5m]))` },
+  { record: RECORD_MESSAGES_RECEIVED, expr: (ctx) => `sum by (${by(ctx, 'pod')}) (rate(${sample('mqtt_messages_received')}{${sel(ctx)}}[5m]))` },
+  { record: RECORD_MESSAGES_SENT, expr: (ctx) => `sum by (${by(ctx, 'pod')}) (rate(${sample('mqtt_messages_sent')}{${sel(ctx)}}[5m]))` },
+  { record: RECORD_PUBLISH_RECEIVED, expr: (ctx) => `sum by (${by(ctx, 'pod')}) (rate(${sample('mqtt_packets_publish_received')}{${sel(ctx)}}[5m]))` },
+];
+
+/** Names of the recording rules, which alert and dashboard expressions may select. */
+export const RECORDED_METRICS: readonly string[] = RECORDING_RULES.map((r) => r.record);
+
+// ---- alert families that share a shape ----
+
+/** An alert on the ratio of two counters' rates above `t`; tested at (1+t)/2 and t/2. */
+function ratioTests(t: number, minutes: number, numerator: string, denominator: string,
+  labels: { [key: string]: string }, expectLabels: { [key: string]: string }) {
+  const total = 600;
+  const mk = (r: number) => [series(denominator, labels, growing(total, minutes)), series(numerator, labels, growing(total * r, minutes))];
+  const fireRatio = (1 + t) / 2;
+  return {
+    fire: [{ description: `ratio ${pct(fireRatio)} is above ${pct(t)}`, series: mk(fireRatio), expected: [{ labels: expectLabels, value: fireRatio }] }],
+    quiet: [{ description: `ratio ${pct(t / 2)} is not above ${pct(t)}`, series: mk(t / 2), expected: [] }],
+  };
+}
+
+/** An alert on a counter's per-second rate above `t`; tested at t+1 and 0 per second. */
+function rateTests(t: number, minutes: number, metric: string, labels: { [key: string]: string },
+  expectLabels: { [key: string]: string }) {
+  return {
+    fire: [{ description: `${+(t + 1).toFixed(6)}/s is above ${t}/s`, series: [series(metric, labels, growing(60 * (t + 1), minutes))], expected: [{ labels: expectLabels, value: t + 1 }] }],
+    quiet: [{ description: 'no increase', series: [series(metric, labels, constant(7, minutes))], expected: [] }],
+  };
+}
+
+/** An alert on a gauge above `t`; tested at `fire` and `quiet`. */
+function gaugeTests(metric: string, labels: { [key: string]: string }, expectLabels: { [key: string]: string },
+  fire: number, quiet: number, minutes: number, t: number) {
+  return {
+    fire: [{ description: `${fire} is above ${t}`, series: [series(metric, labels, constant(fire, minutes))], expected: [{ labels: expectLabels, value: fire }] }],
+    quiet: [{ description: `${quiet} is not above ${t}`, series: [series(metric, labels, constant(quiet, minutes))], expected: [] }],
+  };
+}
+
+function kubeletLabels(ctx: AlertContext): { [key: string]: string } {
+  return { namespace: ctx.namespace, persistentvolumeclaim: `data-${ctx.podNames[0]}`, job: 'kubelet' };
+}
+
+function volumeSelector(ctx: AlertContext): string {
+  return `namespace="${ctx.namespace}", persistentvolumeclaim=~"${ctx.dataClaimRegex}"`;
+}
+
+function volumeRatioAlert(name: string, severity: AlertSeverity, threshold: number, summary: string): AlertDefinition {
+  return {
+    name,
+    group: 'storage',
+    severity,
+    for: '5m',
+    threshold: { default: threshold, unit: 'ratio', meaning: 'used fraction of the data volume' },
+    summary,
+    description: (ctx, t) => `The data volume {{ $labels.persistentvolumeclaim }} of RobustMQ cluster ${ctx.clusterName} is {{ $value | humanizePercentage }} full (threshold ${pct(t)}).`,
+    dashboard: 'meta',
+    staticLabels: (ctx) => ({ [ctx.clusterLabel]: ctx.clusterName }),
+    expr: (ctx, t) => `kubelet_volume_stats_used_bytes{${volumeSelector(ctx)}} / kubelet_volume_stats_capacity_bytes{${volumeSelector(ctx)}} > ${t}`,
+    constraint: (forMinutes, t) => (forMinutes + 20 < 60 * t ? undefined
+      : `must be shorter than the prediction horizon of ${t * 60}m minus 20m: a volume predicted to fill within it would be full before an alert that waits longer fires`),
+    tests: (ctx, t, minutes) => {
+      const labels = kubeletLabels(ctx);
+      const capacity = 1000000;
+      const mk = (ratio: number) => [
+        series('kubelet_volume_stats_capacity_bytes', labels, constant(capacity, minutes)),
+        series('kubelet_volume_stats_used_bytes', labels, constant(capacity * ratio, minutes)),
+      ];
+      const fire = (1 + t) / 2;
+      return {
+        fire: [{ description: `${pct(fire)} used`, series: mk(fire), expected: [{ labels, value: fire }] }],
+        quiet: [{ description: `${pct(t / 2)} used`, series: mk(t / 2), expected: [] }],
+      };
+    },
+  };
+}
+
+// ---- the alerts ----
+
+export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
+  {
+    name: 'RobustMQClusterDown',
+    group: 'cluster',
+    severity: AlertSeverity.CRITICAL,
+    for: '1m',
+    threshold: { default: NaN, unit: 'count', meaning: 'the fewest healthy nodes (default: a Raft majority of the replicas)' },
+    summary: 'RobustMQ cluster has too few healthy nodes.',
+    description: (ctx, t) => `Only {{ $value }} of ${ctx.replicas} RobustMQ nodes of cluster ${ctx.clusterName} in namespace ${ctx.namespace} are up; `
+      + `at least ${t} are needed to keep the Raft quorum.`,
+    dashboard: 'overview',
+    staticLabels: clusterOnly,
+    // `or vector(0)` makes it fire also when no target is up or none is discovered at all.
+    expr: (ctx, t) => `(sum(up{${sel(ctx)}}) or vector(0)) < ${t}`,
+    tests: (ctx, t, minutes) => {
+      const up = (n: number) => ctx.podNames.map((pod, i) => series('up', seriesLabels(ctx, { pod }), constant(i < n ? 1 : 0, minutes)));
+      return {
+        fire: [
+          { description: `${t - 1} of ${ctx.replicas} nodes up`, series: up(t - 1), expected: [{ labels: {}, value: t - 1 }] },
+          { description: 'no target discovered at all', series: [series('up', seriesLabels(ctx, { namespace: 'elsewhere', pod: 'other-0' }), constant(1, minutes))], expected: [{ labels: {}, value: 0 }] },
+        ],
+        quiet: [{ description: `all ${ctx.replicas} nodes up`, series: up(ctx.replicas), expected: [] }],
+      };
+    },
+  },
+  {
+    name: 'RobustMQNodeDown',
+    group: 'cluster',
+    severity: AlertSeverity.WARNING,
+    for: '5m',
+    summary: 'A RobustMQ node is down.',
+    description: (ctx) => `Prometheus cannot scrape RobustMQ pod {{ $labels.pod }} of cluster ${ctx.clusterName} in namespace {{ $labels.namespace }}.`,
+    dashboard: 'overview',
+    expr: (ctx) => `up{${sel(ctx)}} == 0`,
+    tests: (ctx, _t, minutes) => {
+      const labels = (pod: string) => seriesLabels(ctx, { pod });
+      const [p0, ...rest] = ctx.podNames;
+      return {
+        fire: [{
+          description: `${p0} down`,
+          series: [series('up', labels(p0), constant(0, minutes)), ...rest.map((p) => series('up', labels(p), constant(1, minutes)))],
+          expected: [{ labels: labels(p0), value: 0 }],
+        }],
+        quiet: [{ description: 'all up', series: ctx.podNames.map((p) => series('up', labels(p), constant(1, minutes))), expected: [] }],
+      };
+    },
+  },
+  {
+    name: 'RobustMQMetricsAbsent',
+    group: 'scrape',
+    severity: AlertSeverity.WARNING,
+    for: '10m',
+    summary: 'RobustMQ targets are up but expose no RobustMQ metrics.',
+    description: (ctx) => `{{ $value }} RobustMQ targets of cluster ${ctx.clusterName} in namespace ${ctx.namespace} answer the scrape, `
+      + 'but system_process_cpu_usage is missing: check the scrape port and path, and that the RobustMQ version matches the metric catalog.',
+    dashboard: 'overview',
+    expr: (ctx) => `count by (${by(ctx)}) (up{${sel(ctx)}} == 1) unless on (${by(ctx)}) count by (${by(ctx)}) (${sample('system_process_cpu_usage')}{${sel(ctx)}})`,
+    tests: (ctx, _t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0] });
+      return {
+        fire: [{ description: 'up without RobustMQ metrics', series: [series('up', labels, constant(1, minutes))], expected: [{ labels: clusterOnly(ctx), value: 1 }] }],
+        quiet: [{
+          description: 'up with RobustMQ metrics',
+          series: [series('up', labels, constant(1, minutes)), series(sample('system_process_cpu_usage'), labels, constant(12, minutes))],
+          expected: [],
+        }],
+      };
+    },
+  },
+  {
+    name: 'RobustMQScrapeSlow',
+    group: 'scrape',
+    severity: AlertSeverity.WARNING,
+    for: '15m',
+    threshold: { default: 0.8, unit: 'ratio', meaning: 'scrape duration as a fraction of the scrape timeout' },
+    summary: 'Scraping RobustMQ takes almost as long as the scrape timeout.',
+    description: (ctx, t) => `Scraping RobustMQ pod {{ $labels.pod }} takes {{ $value | humanizeDuration }}, over ${pct(t)} of the ${seconds(ctx.scrapeTimeoutSeconds)} timeout; `
+      + 'slower scrapes will fail and leave gaps.',
+    dashboard: 'overview',
+    expr: (ctx, t) => `scrape_duration_seconds{${sel(ctx)}} > ${+(t * ctx.scrapeTimeoutSeconds).toFixed(6)}`,
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0] });
+      const fire = ((1 + t) / 2) * ctx.scrapeTimeoutSeconds;
+      return gaugeTests('scrape_duration_seconds', labels, labels, fire, (t / 2) * ctx.scrapeTimeoutSeconds, minutes, t * ctx.scrapeTimeoutSeconds);
+    },
+  },
+  {
+    name: 'RobustMQHighLatency',
+    group: 'broker',
+    severity: AlertSeverity.WARNING,
+    for: '5m',
+    threshold: { default: 1, unit: 'seconds', meaning: 'p99 of MQTT packet processing time' },
+    summary: 'RobustMQ is slow to process MQTT packets.',
+    description: (_ctx, t) => `The 99th percentile of MQTT packet processing time on {{ $labels.pod }} is {{ $value | humanizeDuration }}, above ${seconds(t)}.`,
+    dashboard: 'broker',
+    // The histogram is in milliseconds; the alert compares seconds.
+    expr: (ctx, t) => `${RECORD_P99_LATENCY}{${sel(ctx)}} / 1000 > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0], network: 'Tcp', packet: 'Publish' });
+      const expect = { [ctx.clusterLabel]: ctx.clusterName, namespace: ctx.namespace, pod: ctx.podNames[0] };
+      const { lo, hi } = bucketAbove(t * 1000);
+      const name = bucket('mqtt_packet_process_duration_ms');
+      return {
+        fire: [{ description: `p99 ${p99Of(lo, hi)}ms`, series: histogramAt(name, labels, lo, hi, minutes), expected: [{ labels: expect, value: p99Of(lo, hi) / 1000 }] }],
+        quiet: [{ description: 'p99 0.99ms', series: histogramAt(name, labels, 0, 1, minutes), expected: [] }],
+      };
+    },
+  },
+  {
+    name: 'RobustMQHighErrorRate',
+    group: 'broker',
+    severity: AlertSeverity.CRITICAL,
+    for: '2m',
+    threshold: { default: 0.05, unit: 'ratio', meaning: 'errored packets as a fraction of received packets' },
+    summary: 'Many MQTT packets received by RobustMQ are in error.',
+    description: (ctx, t) => `{{ $value | humanizePercentage }} of the MQTT packets received by RobustMQ cluster ${ctx.clusterName} in namespace ${ctx.namespace} `
+      + `are errors (threshold ${pct(t)}).`,
+    dashboard: 'broker',
+    expr: (ctx, t) => `${RECORD_PACKETS_RECEIVED_ERROR}{${sel(ctx)}} / ${RECORD_PACKETS_RECEIVED}{${sel(ctx)}} > ${t}`,
+    tests: (ctx, t, minutes) => ratioTests(t, minutes, sample('mqtt_packets_received_error'), sample('mqtt_packets_received'),
+      seriesLabels(ctx, { pod: ctx.podNames[0], network: 'Tcp' }), clusterOnly(ctx)),
+  },
+  {
+    name: 'RobustMQAuthFailuresHigh',
+    group: 'broker',
+    severity: AlertSeverity.WARNING,
+    for: '10m',
+    threshold: { default: 1, unit: 'per-second', meaning: 'failed authentications per second' },
+    summary: 'Many MQTT clients fail to authenticate.',
+    description: (ctx, t) => `Clients of RobustMQ cluster ${ctx.clusterName} fail to authenticate {{ $value | humanize }} times per second (threshold ${t}/s): `
+      + 'misconfigured clients or a credential-guessing attack.',
+    dashboard: 'broker',
+    expr: (ctx, t) => `sum by (${by(ctx)}) (rate(${sample('mqtt_auth_failed')}{${sel(ctx)}}[5m])) > ${t}`,
+    tests: (ctx, t, minutes) => rateTests(t, minutes, sample('mqtt_auth_failed'), seriesLabels(ctx, { pod: ctx.podNames[0] }), clusterOnly(ctx)),
+  },
+  {
+    name: 'RobustMQMessagesDropped',
+    group: 'broker',
+    severity: AlertSeverity.INFO,
+    for: '15m',
+    threshold: { default: 0, unit: 'per-second', meaning: 'messages dropped for lack of subscribers per second' },
+    summary: 'RobustMQ drops published messages that have no subscribers.',
+    description: (ctx) => `RobustMQ cluster ${ctx.clusterName} drops {{ $value | humanize }} messages per second because no client subscribes to their topics.`,
+    dashboard: 'broker',
+    expr: (ctx, t) => `sum by (${by(ctx)}) (rate(${sample('mqtt_messages_dropped_no_subscribers')}{${sel(ctx)}}[5m])) > ${t}`,
+    tests: (ctx, t, minutes) => rateTests(t, minutes, sample('mqtt_messages_dropped_no_subscribers'), seriesLabels(ctx, { pod: ctx.podNames[0] }), clusterOnly(ctx)),
+  },
+  {
+    name: 'RobustMQGrpcErrorRatioHigh',
+    group: 'broker',
+    severity: AlertSeverity.WARNING,
+    for: '5m',
+    threshold: { default: 0.05, unit: 'ratio', meaning: 'failed gRPC requests as a fraction of all' },
+    summary: 'Many gRPC requests between RobustMQ nodes fail.',
+    description: (ctx, t) => `{{ $value | humanizePercentage }} of the gRPC requests served by RobustMQ cluster ${ctx.clusterName} fail (threshold ${pct(t)}).`,
+    dashboard: 'meta',
+    expr: (ctx, t) => `sum by (${by(ctx)}) (rate(${sample('grpc_errors')}{${sel(ctx)}}[5m])) / sum by (${by(ctx)}) (rate(${sample('grpc_requests')}{${sel(ctx)}}[5m])) > ${t}`,
+    tests: (ctx, t, minutes) => ratioTests(t, minutes, sample('grpc_errors'), sample('grpc_requests'),
+      seriesLabels(ctx, { pod: ctx.podNames[0], exported_service: 'PlacementCenterService', method: 'Heartbeat' }), clusterOnly(ctx)),
+  },
+  {
+    name: 'RobustMQRaftApplyLagHigh',
+    group: 'meta',
+    severity: AlertSeverity.WARNING,
+    for: '10m',
+    threshold: { default: 1000, unit: 'count', meaning: 'log entries not yet applied to the state machine' },
+    summary: 'A RobustMQ Raft state machine lags behind its log.',
+    description: (_ctx, t) => `Raft state machine {{ $labels.machine }} on {{ $labels.pod }} is {{ $value | humanize }} entries behind its log (threshold ${t}).`,
+    dashboard: 'meta',
+    expr: (ctx, t) => `max by (${by(ctx, 'pod', 'machine')}) (${sample('raft_apply_lag')}{${sel(ctx)}}) > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0], machine: 'metadata' });
+      return gaugeTests(sample('raft_apply_lag'), labels, without(labels, 'job'), 2 * t + 2, 0, minutes, t);
+    },
+  },
+  {
+    name: 'RobustMQRaftWriteFailures',
+    group: 'meta',
+    severity: AlertSeverity.WARNING,
+    for: '5m',
+    threshold: { default: 0, unit: 'per-second', meaning: 'failed Raft writes per second' },
+    summary: 'Writes to RobustMQ Raft state machines fail.',
+    description: () => 'Raft writes to state machine {{ $labels.machine }} on {{ $labels.pod }} fail {{ $value | humanize }} times per second.',
+    dashboard: 'meta',
+    expr: (ctx, t) => `sum by (${by(ctx, 'pod', 'machine')}) (rate(${sample('raft_write_failures')}{${sel(ctx)}}[5m])) > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0], machine: 'metadata' });
+      return rateTests(t, minutes, sample('raft_write_failures'), labels, without(labels, 'job'));
+    },
+  },
+  {
+    name: 'RobustMQRaftRpcFailures',
+    group: 'meta',
+    severity: AlertSeverity.WARNING,
+    for: '10m',
+    threshold: { default: 0.1, unit: 'ratio', meaning: 'failed Raft RPCs as a fraction of all, per pod and RPC type' },
+    summary: 'Raft RPCs between RobustMQ nodes fail.',
+    description: (_ctx, t) => `{{ $value | humanizePercentage }} of the Raft {{ $labels.rpc_type }} RPCs from {{ $labels.pod }} fail (threshold ${pct(t)}).`,
+    dashboard: 'meta',
+    expr: (ctx, t) => `sum by (${by(ctx, 'pod', 'rpc_type')}) (rate(${sample('raft_rpc_failures')}{${sel(ctx)}}[5m])) `
+      + `/ sum by (${by(ctx, 'pod', 'rpc_type')}) (rate(${sample('raft_rpc_requests')}{${sel(ctx)}}[5m])) > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0], machine: 'metadata', rpc_type: 'append_entries' });
+      return ratioTests(t, minutes, sample('raft_rpc_failures'), sample('raft_rpc_requests'), labels, without(labels, 'job', 'machine'));
+    },
+  },
+  {
+    name: 'RobustMQRaftFrequentElections',
+    group: 'meta',
+    severity: AlertSeverity.WARNING,
+    for: '5m',
+    threshold: { default: 6, unit: 'count', meaning: 'Raft vote requests in 15 minutes' },
+    summary: 'RobustMQ Raft leaders are elected too often.',
+    description: (ctx) => `{{ $value | humanize }} Raft vote requests in 15 minutes for state machine {{ $labels.machine }} of RobustMQ cluster ${ctx.clusterName}: `
+      + 'leadership keeps changing, which stalls writes.',
+    dashboard: 'meta',
+    expr: (ctx, t) => `sum by (${by(ctx, 'machine')}) (increase(${sample('raft_rpc_requests')}{${sel(ctx, ['rpc_type=~"(?i).*vote.*"'])}}[15m])) > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0], machine: 'metadata', rpc_type: 'vote' });
+      const expect = { ...clusterOnly(ctx), machine: 'metadata' };
+      const fire = 2 * (t + 1);
+      return {
+        fire: [{ description: `${fire} vote requests in 15m`, series: [series(sample('raft_rpc_requests'), labels, growing(fire / 15, minutes))], expected: [{ labels: expect, value: fire }] }],
+        quiet: [{
+          description: 'many append_entries but no vote requests',
+          series: [series(sample('raft_rpc_requests'), { ...labels, rpc_type: 'append_entries' }, growing(600, minutes))],
+          expected: [],
+        }],
+      };
+    },
+  },
+  volumeRatioAlert('RobustMQDataVolumeFillingUp', AlertSeverity.WARNING, 0.8, 'A RobustMQ data volume is filling up.'),
+  volumeRatioAlert('RobustMQDataVolumeAlmostFull', AlertSeverity.CRITICAL, 0.9, 'A RobustMQ data volume is almost full.'),
+  {
+    name: 'RobustMQDataVolumeFullIn24h',
+    group: 'storage',
+    severity: AlertSeverity.WARNING,
+    for: '1h',
+    threshold: { default: 24, unit: 'hours', meaning: 'how far ahead the fill-up is predicted' },
+    summary: 'A RobustMQ data volume is predicted to fill up.',
+    description: (_ctx, t) => 'The data volume {{ $labels.persistentvolumeclaim }} has {{ $value | humanizePercentage }} free and, at the rate of the last 6 hours, '
+      + `fills up within ${t === 1 ? 'an hour' : `${t} hours`}.`,
+    dashboard: 'meta',
+    staticLabels: (ctx) => ({ [ctx.clusterLabel]: ctx.clusterName }),
+    expr: (ctx, t) => `(kubelet_volume_stats_available_bytes{${volumeSelector(ctx)}} / kubelet_volume_stats_capacity_bytes{${volumeSelector(ctx)}} < 0.5) `
+      + `and predict_linear(kubelet_volume_stats_available_bytes{${volumeSelector(ctx)}}[6h], ${t} * 3600) < 0`,
+    constraint: (forMinutes, t) => (forMinutes + 20 < 60 * t ? undefined
+      : `must be shorter than the prediction horizon of ${t * 60}m minus 20m: a volume predicted to fill within it would be full before an alert that waits longer fires`),
+    tests: (ctx, t, minutes) => {
+      const labels = kubeletLabels(ctx);
+      const evalMinute = minutes - EVAL_MARGIN_MINUTES;
+      // Integer samples falling steadily: predicted empty within t hours from the first
+      // minute on (so the condition holds for all of `for`), yet not empty at evaluation.
+      const capacity = 1000000;
+      const start = 0.45 * capacity;
+      const drop = Math.floor((start - 1) / evalMinute);
+      const availableAtEval = start - drop * evalMinute;
+      if (!(drop * 60 * t > start && availableAtEval >= 1)) {
+        throw new Error(`no test input for a ${t}h horizon evaluated at ${evalMinute}m`);
+      }
+      return {
+        fire: [{
+          description: `free space falling ${drop} bytes a minute`,
+          series: [
+            series('kubelet_volume_stats_capacity_bytes', labels, constant(capacity, minutes)),
+            series('kubelet_volume_stats_available_bytes', labels, `${start}-${drop}x${minutes}`),
+          ],
+          expected: [{ labels, value: availableAtEval / capacity }],
+        }],
+        quiet: [{
+          description: 'free space steady',
+          series: [
+            series('kubelet_volume_stats_capacity_bytes', labels, constant(capacity, minutes)),
+            series('kubelet_volume_stats_available_bytes', labels, constant(start, minutes)),
+          ],
+          expected: [],
+        }],
+      };
+    },
+  },
+  {
+    name: 'RobustMQStorageEngineFailures',
+    group: 'storage',
+    severity: AlertSeverity.WARNING,
+    for: '5m',
+    threshold: { default: 0, unit: 'per-second', meaning: 'failed storage-engine operations per second' },
+    summary: 'RobustMQ storage-engine operations fail.',
+    description: () => 'Storage-engine operations on {{ $labels.pod }} fail {{ $value | humanize }} times per second.',
+    dashboard: 'meta',
+    expr: (ctx, t) => `sum by (${by(ctx, 'pod')}) (rate(${sample('storage_engine_ops_fail')}{${sel(ctx)}}[5m])) > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0] });
+      return rateTests(t, minutes, sample('storage_engine_ops_fail'), labels, without(labels, 'job'));
+    },
+  },
+  {
+    name: 'RobustMQRocksDBSlow',
+    group: 'storage',
+    severity: AlertSeverity.WARNING,
+    for: '10m',
+    threshold: { default: 0.5, unit: 'seconds', meaning: 'p99 of RocksDB operation time' },
+    summary: 'RobustMQ RocksDB operations are slow.',
+    description: (_ctx, t) => `The 99th percentile of RocksDB {{ $labels.operation }} time on {{ $labels.pod }} is {{ $value | humanizeDuration }}, above ${seconds(t)}.`,
+    dashboard: 'meta',
+    expr: (ctx, t) => `histogram_quantile(0.99, sum by (le, ${by(ctx, 'pod', 'operation')}) (rate(${bucket('rocksdb_operation_ms')}{${sel(ctx)}}[5m]))) / 1000 > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0], source: 'meta', operation: 'save' });
+      const expect = { ...clusterOnly(ctx), pod: ctx.podNames[0], operation: 'save' };
+      const { lo, hi } = bucketAbove(t * 1000);
+      const name = bucket('rocksdb_operation_ms');
+      return {
+        fire: [{ description: `p99 ${p99Of(lo, hi)}ms`, series: histogramAt(name, labels, lo, hi, minutes), expected: [{ labels: expect, value: p99Of(lo, hi) / 1000 }] }],
+        quiet: [{ description: 'p99 0.99ms', series: histogramAt(name, labels, 0, 1, minutes), expected: [] }],
+      };
+    },
+  },
+  {
+    name: 'RobustMQHighCpu',
+    group: 'process',
+    severity: AlertSeverity.WARNING,
+    for: '15m',
+    threshold: { default: 90, unit: 'percent', meaning: 'CPU usage of the RobustMQ process' },
+    summary: 'A RobustMQ process uses a lot of CPU.',
+    description: (_ctx, t) => 'RobustMQ on {{ $labels.pod }} uses {{ $value | humanize }}% CPU '
+      + `(threshold ${t}%).`,
+    dashboard: 'overview',
+    expr: (ctx, t) => `${sample('system_process_cpu_usage')}{${sel(ctx)}} > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0] });
+      return gaugeTests(sample('system_process_cpu_usage'), labels, labels, (t + 100) / 2, t / 2, minutes, t);
+    },
+  },
+  {
+    name: 'RobustMQHighMemory',
+    group: 'process',
+    severity: AlertSeverity.WARNING,
+    for: '15m',
+    threshold: { default: 90, unit: 'percent', meaning: 'memory usage of the RobustMQ process' },
+    summary: 'A RobustMQ process uses a lot of memory.',
+    description: (_ctx, t) => 'RobustMQ on {{ $labels.pod }} uses {{ $value | humanize }}% of memory '
+      + `(threshold ${t}%).`,
+    dashboard: 'overview',
+    expr: (ctx, t) => `${sample('system_process_memory_usage')}{${sel(ctx)}} > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0] });
+      return gaugeTests(sample('system_process_memory_usage'), labels, labels, (t + 100) / 2, t / 2, minutes, t);
+    },
+  },
+];
+
+/** The names of all alerts. */
+export const ALERT_NAMES: readonly string[] = ALERT_DEFINITIONS.map((a) => a.name);

@@ -1,0 +1,32 @@
+/**
+ * Stable identities of the dashboards, shared by the dashboards and by the alerts that link to
+ * them (`dashboard_url`). Changing one breaks every saved link: don't.
+ */
+export const DASHBOARD_UIDS = {
+  /** RobustMQ Cluster Overview. */
+  overview: 'robustmq-cluster-overview',
+  /** RobustMQ MQTT Broker Details. */
+  broker: 'robustmq-mqtt-broker',
+  /** RobustMQ Meta Service (Raft, storage). */
+  meta: 'robustmq-meta-service',
+  /** RobustMQ Logs. */
+  logs: 'robustmq-logs',
+} as const;
+
+/** A dashboard key of DASHBOARD_UIDS. */
+export type DashboardKey = keyof typeof DASHBOARD_UIDS;
+
+/** Names of the dashboards' template variables that links may set (`var-<name>=`). */
+export const DASHBOARD_VARIABLES = {
+  datasource: 'datasource',
+  cluster: 'cluster',
+  namespace: 'namespace',
+  pod: 'pod',
+} as const;
+
+/** A link to a dashboard, preselecting cluster and namespace. */
+export function dashboardUrl(grafanaUrl: string, key: DashboardKey, clusterName: string, namespace: string): string {
+  const base = grafanaUrl.replace(/\/+$/, '');
+  return `${base}/d/${DASHBOARD_UIDS[key]}?var-${DASHBOARD_VARIABLES.cluster}=${encodeURIComponent(clusterName)}`
+    + `&var-${DASHBOARD_VARIABLES.namespace}=${encodeURIComponent(namespace)}`;
+}

@@ -1,0 +1,276 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart, Testing, Yaml } from 'cdk8s';
+import * as YAML from 'yaml';
+import { AlertSeverity, PodScrapeTarget, RobustMqAlerts, RobustMqCluster, RobustMqPodMonitor, RobustMqServiceMonitor, ServiceScrapeTarget } from '../../src';
+import { ALERT_NAMES, RECORDED_METRICS } from '../../src/alerts/definitions';
+import { main } from '../../src/cli';
+import { DASHBOARD_UIDS } from '../../src/dashboards/uids';
+import { KnownMetrics } from '../../src/metrics/known';
+import { promqlProblems } from '../../src/metrics/promql';
+import { buildStack } from '../../src/stack';
+import { ValidationError } from '../../src/validation/errors';
+import { promtool, tmpDir } from '../support/promtool';
+import { validateAll } from '../support/schema';
+import { one } from '../support/synth';
+
+process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
+
+function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const status = main(args, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+  return { status, out, err };
+}
+
+function defaultRule(): any {
+  const app = Testing.app();
+  buildStack(app);
+  return one(app.charts.flatMap((c) => c.toJson()), 'PrometheusRule');
+}
+
+function alertRules(rule: any): any[] {
+  return rule.spec.groups.flatMap((g: any) => g.rules.filter((r: any) => r.alert));
+}
+
+const runbooks = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
+
+describe('default PrometheusRule', () => {
+  const rule = defaultRule();
+  const alerts = alertRules(rule);
+
+  test('validates against the Prometheus-Operator schema and carries the monitor discovery labels', () => {
+    expect(() => validateAll([rule])).not.toThrow();
+    expect(rule.metadata).toMatchObject({ name: 'robustmq-cluster-alerts', namespace: 'monitoring', labels: { release: 'kube-prometheus-stack' } });
+  });
+
+  test('has at least 15 alerts, including the seed\'s three, in groups by concern', () => {
+    expect(alerts.length).toBeGreaterThanOrEqual(15);
+    expect(alerts.map((a) => a.alert)).toEqual(expect.arrayContaining(['RobustMQClusterDown', 'RobustMQHighLatency', 'RobustMQHighErrorRate']));
+    expect(rule.spec.groups.map((g: any) => g.name)).toEqual([
+      'robustmq.cluster', 'robustmq.scrape', 'robustmq.broker', 'robustmq.meta', 'robustmq.storage', 'robustmq.process', 'robustmq.recording',
+    ]);
+  });
+
+  test('the seed\'s three alerts, corrected', () => {
+    const byName = Object.fromEntries(alerts.map((a) => [a.alert, a]));
+    expect(byName.RobustMQClusterDown).toMatchObject({
+      expr: '(sum(up{cluster="robustmq-cluster", namespace="robustmq"}) or vector(0)) < 2', for: '1m', labels: { severity: 'critical' },
+    });
+    expect(byName.RobustMQHighLatency).toMatchObject({ for: '5m', labels: { severity: 'warning' } });
+    expect(byName.RobustMQHighLatency.expr).toBe('namespace_pod:mqtt_packet_process_duration_ms:p99_rate5m{cluster="robustmq-cluster", namespace="robustmq"} / 1000 > 1');
+    const p99 = rule.spec.groups.find((g: any) => g.name === 'robustmq.recording').rules.find((r: any) => r.record === 'namespace_pod:mqtt_packet_process_duration_ms:p99_rate5m');
+    expect(p99.expr).toBe('histogram_quantile(0.99, sum by (le, cluster, namespace, pod) '
+      + '(rate(mqtt_packet_process_duration_ms_bucket{cluster="robustmq-cluster", namespace="robustmq"}[5m])))');
+    expect(byName.RobustMQHighErrorRate).toMatchObject({ for: '2m', labels: { severity: 'critical' } });
+    expect(byName.RobustMQHighErrorRate.expr).toBe('namespace:mqtt_packets_received_error:rate5m{cluster="robustmq-cluster", namespace="robustmq"} '
+      + '/ namespace:mqtt_packets_received:rate5m{cluster="robustmq-cluster", namespace="robustmq"} > 0.05');
+    expect(byName.RobustMQHighErrorRate.annotations.description).toContain('{{ $value | humanizePercentage }}');
+  });
+
+  test('every alert follows the mixin style and links a runbook section and a dashboard', () => {
+    for (const a of alerts) {
+      expect(a.alert).toMatch(/^RobustMQ[A-Z][A-Za-z0-9]*$/);
+      expect(a.alert.length).toBeLessThanOrEqual(40);
+      expect(['critical', 'warning', 'info']).toContain(a.labels.severity);
+      expect(a.annotations.summary).toMatch(/^[A-Z].*\.$/);
+      expect(a.annotations.summary).not.toContain('{{');
+      expect(a.annotations.description).toMatch(/\{\{ \$(value|labels\.)/);
+      expect(a.annotations.runbook_url).toBe(`https://github.com/example/cdk8s-robustmq-observability/blob/main/docs/runbooks.md#${a.alert.toLowerCase()}`);
+      const uid = /\/d\/([^?]+)\?/.exec(a.annotations.dashboard_url)![1];
+      expect(Object.values(DASHBOARD_UIDS)).toContain(uid);
+      expect(a.for).toMatch(/^\d+[smh]$/);
+    }
+  });
+
+  test('docs/runbooks.md has a section for every alert: meaning, impact, diagnosis, mitigation', () => {
+    const sections = runbooks.split(/^## /m).slice(1);
+    const titles = sections.map((s) => s.split('\n')[0].trim());
+    expect(titles.sort()).toEqual([...ALERT_NAMES].sort());
+    for (const s of sections) {
+      for (const part of ['Meaning', 'Impact', 'Diagnosis', 'Mitigation']) expect(s).toContain(`**${part}**`);
+    }
+  });
+
+  test('recording rules are named level:metric:operations and every expression is valid PromQL over known metrics', () => {
+    const known = KnownMetrics.standard().with(RECORDED_METRICS);
+    for (const g of rule.spec.groups) {
+      for (const r of g.rules) {
+        if (r.record) expect(r.record).toMatch(/^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$/);
+        expect(promqlProblems(r.expr, known)).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('rules and rule-tests commands, checked by promtool', () => {
+  function writeBoth(args: string[]): string {
+    const dir = tmpDir('rmq-rules-');
+    expect(run(['rules', '--out', path.join(dir, 'robustmq-rules.yaml'), ...args]).status).toBe(0);
+    expect(run(['rule-tests', '--out', path.join(dir, 'robustmq-rule-tests.yaml'), ...args]).status).toBe(0);
+    return dir;
+  }
+
+  test('the rules output equals the PrometheusRule groups', () => {
+    const dir = writeBoth([]);
+    const file = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rules.yaml'), 'utf8'));
+    expect(file).toEqual({ groups: defaultRule().spec.groups });
+  });
+
+  test('promtool check rules and promtool test rules pass on the default outputs; every alert is tested both ways', () => {
+    const dir = writeBoth([]);
+    const check = promtool(['check', 'rules', 'robustmq-rules.yaml'], dir);
+    expect(check.output).toContain('SUCCESS');
+    expect(check.status).toBe(0);
+    const test = promtool(['test', 'rules', 'robustmq-rule-tests.yaml'], dir);
+    expect(test.output).toContain('SUCCESS');
+    expect(test.status).toBe(0);
+    const tests = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rule-tests.yaml'), 'utf8')).tests;
+    for (const name of ALERT_NAMES) {
+      const mine = tests.filter((t: any) => t.alert_rule_test[0].alertname === name);
+      expect(mine.some((t: any) => t.alert_rule_test[0].exp_alerts.length > 0)).toBe(true);
+      expect(mine.some((t: any) => t.alert_rule_test[0].exp_alerts.length === 0)).toBe(true);
+    }
+  });
+
+  test('the tests still pass with tuned thresholds, other replicas and extra labels', () => {
+    const dir = writeBoth(['--replicas', '5', '--min-healthy-nodes', '4', '--latency-p99-threshold', '250ms', '--error-rate-threshold', '0.123',
+      '--cluster-name', 'edge', '--namespace', 'mq', '--scrape-timeout', '5s', '--grafana-url', 'https://grafana.example.com']);
+    expect(promtool(['check', 'rules', 'robustmq-rules.yaml'], dir).status).toBe(0);
+    const r = promtool(['test', 'rules', 'robustmq-rule-tests.yaml'], dir);
+    expect(r.output).toContain('SUCCESS');
+  });
+
+  test('a broken expectation makes promtool fail, so the tests can fail', () => {
+    const dir = writeBoth([]);
+    const file = path.join(dir, 'robustmq-rule-tests.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('description: 52.5%', 'description: 52.6%'));
+    const r = promtool(['test', 'rules', 'robustmq-rule-tests.yaml'], dir);
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('FAILED');
+  });
+
+  test('--disable-alert RobustMQHighLatency removes it from all three outputs', () => {
+    const dir = writeBoth(['--disable-alert', 'RobustMQHighLatency', '--disable-alert', 'RobustMQNodeDown']);
+    const out = tmpDir('rmq-synth-');
+    expect(run(['synth', '--out', out, '--disable-alert', 'RobustMQHighLatency', '--disable-alert', 'RobustMQNodeDown']).status).toBe(0);
+    for (const f of [path.join(dir, 'robustmq-rules.yaml'), path.join(dir, 'robustmq-rule-tests.yaml'), path.join(out, 'alerts.k8s.yaml')]) {
+      const text = fs.readFileSync(f, 'utf8');
+      expect(text).not.toContain('RobustMQHighLatency');
+      expect(text).not.toContain('RobustMQNodeDown');
+      expect(text).toContain('RobustMQClusterDown');
+    }
+    expect(promtool(['test', 'rules', 'robustmq-rule-tests.yaml'], dir).status).toBe(0);
+  });
+
+  test('rules to stdout; --no-alerts emits no PrometheusRule', () => {
+    const r = run(['rules']);
+    expect(r.status).toBe(0);
+    expect(YAML.parse(r.out).groups.length).toBe(7);
+    const out = tmpDir('rmq-synth-');
+    expect(run(['synth', '--out', out, '--no-alerts']).status).toBe(0);
+    expect(fs.existsSync(path.join(out, 'alerts.k8s.yaml'))).toBe(false);
+  });
+
+  test.each([
+    [['--error-rate-threshold', '5'], /^cdk8s-robustmq-observability: --error-rate-threshold '5' must be a ratio from 0 to 1/],
+    [['--error-rate-threshold', '-0.1'], /--error-rate-threshold '-0.1' must be a ratio/],
+    [['--disable-alert', 'NoSuchAlert'], /--disable-alert 'NoSuchAlert' is not an alert of this library/],
+    [['--disable-alert', 'RobustMQHighLatncy'], /did you mean 'RobustMQHighLatency'/],
+    [['--min-healthy-nodes', '4'], /--min-healthy-nodes '4' must be a whole number from 1 to the replica count 3/],
+    [['--min-healthy-nodes', '0'], /--min-healthy-nodes '0' must be a whole number from 1/],
+    [['--latency-p99-threshold', '1'], /--latency-p99-threshold '1' must be a Prometheus duration/],
+    [['--latency-p99-threshold', '10m'], /--latency-p99-threshold '10m' must be from 1ms to 262s/],
+    [['--runbook-url-pattern', 'https://wiki/runbooks'], /--runbook-url-pattern 'https:\/\/wiki\/runbooks' must be an http\(s\) URL containing '\{anchor\}'/],
+    [['--grafana-url', 'grafana'], /--grafana-url 'grafana' must be an http\(s\) URL/],
+    [['--no-alerts'], /--no-alerts leaves 'rules' nothing to write/],
+  ])('rules %j exits 2', (args, message) => {
+    const r = run(['rules', ...args]);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.out).toBe('');
+  });
+});
+
+describe('RobustMqAlerts tuning', () => {
+  function setup() {
+    const app = Testing.app();
+    const mq = new Chart(app, 'mq', { namespace: 'robustmq' });
+    const cluster = new RobustMqCluster(mq, 'cluster');
+    const mon = new Chart(app, 'mon', { namespace: 'monitoring' });
+    const monitor = new RobustMqServiceMonitor(mon, 'sm', { target: ServiceScrapeTarget.fromCluster(cluster), discoveryLabels: { prometheus: 'k8s' } });
+    return { app, cluster, mon, monitor };
+  }
+
+  test('overrides change for, severity and threshold; extra labels and annotations reach every alert', () => {
+    const { cluster, mon, monitor } = setup();
+    const alerts = new RobustMqAlerts(mon, 'alerts', {
+      monitor,
+      cluster,
+      overrides: { RobustMQHighCpu: { for: '30m', severity: AlertSeverity.CRITICAL, threshold: 75 }, RobustMQMessagesDropped: { disabled: true } },
+      extraLabels: { team: 'messaging' },
+      extraAnnotations: { playbook: 'see {{ $labels.pod }}' },
+      runbookUrlPattern: 'https://wiki.example.com/robustmq/{alert}',
+    });
+    const rule = one(Testing.synth(mon), 'PrometheusRule');
+    expect(rule.metadata.labels).toEqual({ prometheus: 'k8s' });
+    const cpu = alertRules(rule).find((a) => a.alert === 'RobustMQHighCpu');
+    expect(cpu).toMatchObject({ for: '30m', labels: { severity: 'critical', team: 'messaging' } });
+    expect(cpu.expr).toMatch(/> 75$/);
+    expect(cpu.annotations.runbook_url).toBe('https://wiki.example.com/robustmq/RobustMQHighCpu');
+    for (const a of alertRules(rule)) expect(a.annotations.playbook).toBe('see {{ $labels.pod }}');
+    expect(alerts.alertNames).not.toContain('RobustMQMessagesDropped');
+    const dir = tmpDir('rmq-tuned-');
+    fs.writeFileSync(path.join(dir, 'rules.yaml'), Yaml.stringify(alerts.ruleGroups()));
+    fs.writeFileSync(path.join(dir, 'tests.yaml'), Yaml.stringify(alerts.ruleTests('rules.yaml')));
+    expect(promtool(['test', 'rules', 'tests.yaml'], dir).output).toContain('SUCCESS');
+  });
+
+  test('works with a PodMonitor and a workload outside the app', () => {
+    const app = Testing.app();
+    const mon = new Chart(app, 'mon', { namespace: 'monitoring' });
+    const monitor = new RobustMqPodMonitor(mon, 'pm', {
+      target: PodScrapeTarget.fromLabels({ namespace: 'legacy', podLabels: { app: 'mq' }, portName: 'admin', clusterName: 'legacy-mq' }),
+      clusterLabel: 'robustmq_cluster',
+    });
+    const alerts = new RobustMqAlerts(mon, 'alerts', { monitor, replicas: 5 });
+    const rule = one(Testing.synth(mon), 'PrometheusRule');
+    const down = alertRules(rule).find((a) => a.alert === 'RobustMQClusterDown');
+    expect(down.expr).toBe('(sum(up{robustmq_cluster="legacy-mq", namespace="legacy"}) or vector(0)) < 3');
+    expect(down.labels).toEqual({ severity: 'critical', robustmq_cluster: 'legacy-mq', namespace: 'legacy' });
+    const dir = tmpDir('rmq-pm-');
+    fs.writeFileSync(path.join(dir, 'rules.yaml'), Yaml.stringify(alerts.ruleGroups()));
+    fs.writeFileSync(path.join(dir, 'tests.yaml'), Yaml.stringify(alerts.ruleTests('rules.yaml')));
+    expect(promtool(['test', 'rules', 'tests.yaml'], dir).output).toContain('SUCCESS');
+  });
+
+  const refusals: Array<[string, object, RegExp]> = [
+    ['unknown alert override', { overrides: { RobustMQFoo: { for: '1m' } } }, /overrides.RobustMQFoo 'RobustMQFoo' is not an alert of this library/],
+    ['unknown disabled alert', { disabledAlerts: ['NoSuchAlert'] }, /disabledAlerts 'NoSuchAlert' is not an alert/],
+    ['bad for', { overrides: { RobustMQHighCpu: { for: 'soon' } } }, /overrides.RobustMQHighCpu.for 'soon' must be a Prometheus duration/],
+    ['zero for', { overrides: { RobustMQHighCpu: { for: '0s' } } }, /overrides.RobustMQHighCpu.for '0s' must be a positive duration/],
+    ['bad severity', { overrides: { RobustMQHighCpu: { severity: 'page' } } }, /overrides.RobustMQHighCpu.severity 'page' must be one of 'critical', 'warning', 'info'/],
+    ['percent over 100', { overrides: { RobustMQHighCpu: { threshold: 150 } } }, /overrides.RobustMQHighCpu.threshold '150' must be a percentage from 0 to 100/],
+    ['ratio over 1', { errorRateThreshold: 5 }, /errorRateThreshold '5' must be a ratio from 0 to 1/],
+    ['threshold on an alert without one', { overrides: { RobustMQNodeDown: { threshold: 1 } } }, /overrides.RobustMQNodeDown.threshold '1' cannot be set/],
+    ['min healthy above replicas', { minHealthyNodes: 4 }, /minHealthyNodes '4' must be a whole number from 1 to the replica count 3/],
+    ['for longer than the fill-up horizon', { overrides: { RobustMQDataVolumeFullIn24h: { threshold: 1, for: '1h' } } },
+      /overrides.RobustMQDataVolumeFullIn24h.for '1h' must be shorter than the prediction horizon/],
+    ['reserved extra label', { extraLabels: { severity: 'high' } }, /extraLabels 'severity' must not be 'severity'/],
+    ['bad extra label name', { extraLabels: { 'team-name': 'x' } }, /extraLabels 'team-name' must be a Prometheus label name/],
+    ['untestable annotation', { extraAnnotations: { x: '{{ printf "%.1f" $value }}' } }, /extraAnnotations.x .* uses \{\{ printf/],
+    ['reserved annotation', { extraAnnotations: { summary: 'x' } }, /extraAnnotations 'summary' must not be 'summary'/],
+  ];
+  test.each(refusals)('refuses %s', (_name, tuning, message) => {
+    const { cluster, mon, monitor } = setup();
+    let error: unknown;
+    try {
+      new RobustMqAlerts(mon, 'alerts', { monitor, cluster, ...tuning });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/^RobustMqAlerts 'mon\/alerts': /);
+    expect((error as Error).message).toMatch(message);
+  });
+});
