@@ -18,7 +18,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // Prometheus's own PromQL grammar; bundled so its types stay out of the jsii API.
-  bundledDeps: ['@prometheus-io/lezer-promql@0.315.0', '@lezer/lr@^1.4.2', '@lezer/highlight@^1.2.1', '@lezer/common@^1.2.3'],
+  bundledDeps: ['@grafana/grafana-foundation-sdk@0.0.21', '@prometheus-io/lezer-promql@0.315.0', '@lezer/lr@^1.4.2', '@lezer/highlight@^1.2.1', '@lezer/common@^1.2.3'],
   devDeps: [
     'cdk8s-cli@^2.200.0',
     'cdk8s-plus-28@2.5.6',

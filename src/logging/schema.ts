@@ -1,0 +1,47 @@
+/**
+ * The log schema: the names of the fields RobustMQ log records carry in Elasticsearch, after
+ * Fluent Bit has parsed RobustMQ's JSON lines and added Kubernetes metadata. The one home of
+ * these names: the Fluent Bit parsers and filters, the Elasticsearch query builder and the logs
+ * dashboard all ask here.
+ */
+export const LOG_FIELDS = {
+  /** Event time (Fluent Bit's Elasticsearch output writes it as `@timestamp`). */
+  time: '@timestamp',
+  /** Level as RobustMQ writes it: TRACE, DEBUG, INFO, WARN, ERROR. */
+  level: 'level',
+  /** The Rust module that logged, e.g. `meta_service::raft` (tracing's `target`): the component. */
+  component: 'target',
+  /** The log message (tracing's `fields.message`, lifted to the top). */
+  message: 'message',
+  /** W3C trace id, when the record was logged inside a traced span. */
+  traceId: 'trace_id',
+  /** Span id, when inside a traced span. */
+  spanId: 'span_id',
+  /** Pod name (Fluent Bit kubernetes filter). */
+  pod: 'kubernetes.pod_name',
+  /** Namespace (Fluent Bit kubernetes filter). */
+  namespace: 'kubernetes.namespace_name',
+  /** Node (Fluent Bit kubernetes filter). */
+  node: 'kubernetes.host',
+  /** Container name (Fluent Bit kubernetes filter). */
+  container: 'kubernetes.container_name',
+  /** The RobustMQ cluster name, added by the pipeline. */
+  cluster: 'robustmq_cluster',
+} as const;
+
+/** A logical field of the schema. */
+export type LogField = keyof typeof LOG_FIELDS;
+
+/** Levels RobustMQ writes, least severe first. */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+/** The index the seed writes to. */
+export const DEFAULT_LOG_INDEX = 'robustmq-logs';
+
+/**
+ * The field to aggregate or filter exactly on: with Elasticsearch's default dynamic mapping a
+ * string field is `text` with a `.keyword` sub-field.
+ */
+export function keywordField(field: LogField): string {
+  return field === 'time' ? LOG_FIELDS.time : `${LOG_FIELDS[field]}.keyword`;
+}
