@@ -52,6 +52,10 @@ const FLAGS: FlagSpec[] = [
   { name: 'runbook-url-pattern', value: 'URL', help: "runbook link, '{anchor}' is the lower-cased alert name", default: 'docs/runbooks.md in this repository' },
   { name: 'grafana-url', value: 'URL', help: "Grafana's URL for the alerts' dashboard links", default: 'http://localhost:3000' },
   { name: 'no-alerts', value: '', help: 'emit no PrometheusRule' },
+  { name: 'grafana-namespace', value: 'NS', help: "namespace of the dashboard and datasource ConfigMaps (Grafana's sidecars)", default: DEFAULT_STACK_OPTIONS.grafanaNamespace },
+  { name: 'grafana-folder', value: 'NAME', help: 'Grafana folder of the dashboards', default: DEFAULT_STACK_OPTIONS.grafanaFolder },
+  { name: 'no-dashboards', value: '', help: 'emit no dashboard ConfigMaps' },
+  { name: 'no-datasources', value: '', help: 'emit no datasource ConfigMap' },
   { name: 'rules-file', value: 'PATH', help: 'rule-tests: the rule file as the tests name it', default: 'robustmq-rules.yaml' },
   { name: 'help', value: '', help: 'show this help' },
 ];
@@ -179,6 +183,11 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
   text('runbook-url-pattern', () => undefined, (v) => { o.runbookUrlPattern = v; });
   text('grafana-url', () => undefined, (v) => { o.grafanaUrl = v; });
   if (flags.has('no-alerts')) o.alerts = false;
+  text('grafana-namespace', (v) => checks.dnsLabel(v), (v) => { o.grafanaNamespace = v; });
+  text('grafana-folder', (v) => (v.trim() === '' || v.length > 100 || /[\/\\]/.test(v) ? "must be a folder name of 1 to 100 characters without '/' or '\\'" : undefined),
+    (v) => { o.grafanaFolder = v; });
+  if (flags.has('no-dashboards')) o.dashboards = false;
+  if (flags.has('no-datasources')) o.datasources = false;
   return o;
 }
 

@@ -14,3 +14,6 @@ export { IRobustMqMonitor } from './metrics/scrape';
 export { RobustMqAlerts, RobustMqAlertsProps } from './alerts/alerts';
 export { AlertTuning, AlertOverride } from './alerts/rules';
 export { AlertSeverity } from './alerts/definitions';
+export { GrafanaDashboards, GrafanaDashboardsProps } from './dashboards/grafana-dashboards';
+export { GrafanaDatasources, GrafanaDatasourcesProps } from './dashboards/grafana-datasources';
+export { DashboardSpec, DashboardRowSpec, PanelSpec, PanelQuerySpec, ThresholdStepSpec, PanelKind } from './dashboards/dashboard-spec';

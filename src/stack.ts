@@ -1,5 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { RobustMqAlerts } from './alerts/alerts';
+import { latencyThresholdSeconds } from './alerts/rules';
+import { GrafanaDashboards } from './dashboards/grafana-dashboards';
+import { GrafanaDatasources } from './dashboards/grafana-datasources';
 import { DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from './metrics/scrape';
 import { RobustMqServiceMonitor } from './metrics/service-monitor';
 import { ServiceScrapeTarget } from './metrics/target';
@@ -30,6 +33,11 @@ export interface StackOptions {
   readonly disabledAlerts: string[];
   readonly runbookUrlPattern?: string;
   readonly grafanaUrl?: string;
+  /** Namespace of the dashboard and datasource ConfigMaps (where Grafana's sidecars look). */
+  readonly grafanaNamespace: string;
+  readonly grafanaFolder: string;
+  readonly dashboards: boolean;
+  readonly datasources: boolean;
 }
 
 /** The defaults of the default stack. */
@@ -45,6 +53,10 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   keepHighCardinalityMetrics: false,
   alerts: true,
   disabledAlerts: [],
+  grafanaNamespace: 'monitoring',
+  grafanaFolder: 'RobustMQ',
+  dashboards: true,
+  datasources: true,
 };
 
 /** What buildStack placed in the app. */
@@ -53,6 +65,8 @@ export interface Stack {
   readonly cluster: RobustMqCluster;
   readonly serviceMonitor: RobustMqServiceMonitor;
   readonly alerts?: RobustMqAlerts;
+  readonly dashboards?: GrafanaDashboards;
+  readonly datasources?: GrafanaDatasources;
 }
 
 /**
@@ -92,5 +106,23 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
     });
     charts.push(alertsChart);
   }
-  return { charts, cluster, serviceMonitor, alerts };
+  let dashboards: GrafanaDashboards | undefined;
+  let datasources: GrafanaDatasources | undefined;
+  if (o.dashboards || o.datasources) {
+    const grafana = new Chart(app, 'dashboards', { namespace: o.grafanaNamespace });
+    if (o.dashboards) {
+      dashboards = new GrafanaDashboards(grafana, 'dashboards', {
+        monitor: serviceMonitor,
+        folder: o.grafanaFolder,
+        replicas: cluster.replicas,
+        latencyThresholdSeconds: o.latencyP99Threshold ? latencyThresholdSeconds(o.latencyP99Threshold).seconds : undefined,
+        errorRateThreshold: o.errorRateThreshold,
+      });
+    }
+    if (o.datasources) {
+      datasources = new GrafanaDatasources(grafana, 'datasources');
+    }
+    charts.push(grafana);
+  }
+  return { charts, cluster, serviceMonitor, alerts, dashboards, datasources };
 }

@@ -1,0 +1,228 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { DashboardSpec } from './dashboard-spec';
+import { lintDashboard } from './lint';
+import { renderLogsDashboard } from './logs-dashboard';
+import { RenderContext, renderDashboard } from './render';
+import { DashboardContext, prometheusDashboards } from './robustmq-dashboards';
+import { RECORDED_METRICS } from '../alerts/definitions';
+import { KnownMetrics } from '../metrics/known';
+import { IRobustMqMonitor } from '../metrics/scrape';
+import * as checks from '../validation/checks';
+import { check, invalid } from '../validation/errors';
+import { warn } from '../validation/warnings';
+
+const KIND = 'GrafanaDashboards';
+/** Kubernetes refuses objects over 1 MiB. */
+const MAX_OBJECT_BYTES = 1024 * 1024;
+/** Client-side `kubectl apply` stores the object in an annotation limited to 256 KiB. */
+const CLIENT_APPLY_BYTES = 256 * 1024;
+
+/** Properties of GrafanaDashboards. */
+export interface GrafanaDashboardsProps {
+  /**
+   * Namespace of the ConfigMaps (where Grafana's dashboard sidecar looks).
+   *
+   * @default - the enclosing Chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Label key the sidecar selects dashboard ConfigMaps by.
+   *
+   * @default 'grafana_dashboard'
+   */
+  readonly labelKey?: string;
+  /**
+   * Label value the sidecar selects dashboard ConfigMaps by.
+   *
+   * @default '1'
+   */
+  readonly labelValue?: string;
+  /**
+   * The Grafana folder to put the dashboards in (the sidecar's folderAnnotation).
+   *
+   * @default 'RobustMQ'
+   */
+  readonly folder?: string;
+  /**
+   * The annotation the sidecar reads the folder from (its `folderAnnotation`).
+   *
+   * @default 'grafana_folder'
+   */
+  readonly folderAnnotation?: string;
+  /**
+   * The monitor whose series the dashboards show (for its cluster label).
+   *
+   * @default - series carry the cluster name in a label named `cluster`
+   */
+  readonly monitor?: IRobustMqMonitor;
+  /**
+   * Number of RobustMQ pods (the Cluster Health thresholds scale with it).
+   *
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * The latency alert threshold in seconds, drawn on the latency panel.
+   *
+   * @default 1
+   */
+  readonly latencyThresholdSeconds?: number;
+  /**
+   * The error-ratio alert threshold, drawn on the error panels.
+   *
+   * @default 0.05
+   */
+  readonly errorRateThreshold?: number;
+  /**
+   * Include the library's RobustMQ dashboards (overview, MQTT broker, meta service).
+   *
+   * @default true
+   */
+  readonly robustMqDashboards?: boolean;
+  /**
+   * Include the RobustMQ Logs dashboard (needs the Elasticsearch datasource).
+   *
+   * @default true
+   */
+  readonly logsDashboard?: boolean;
+  /**
+   * Metric names, besides RobustMQ's and the declared ones, that your dashboards may query.
+   *
+   * @default - none
+   */
+  readonly extraKnownMetrics?: string[];
+}
+
+/**
+ * Grafana dashboards as ConfigMaps for Grafana's dashboard sidecar (kube-prometheus-stack's
+ * Grafana runs one): one ConfigMap per dashboard, labelled for the sidecar, with a folder
+ * annotation. Every dashboard, the library's and those you add, is held to the dashboard-linter
+ * rules at synth time.
+ */
+export class GrafanaDashboards extends Construct {
+  /** The ConfigMaps, by dashboard uid. */
+  public readonly configMaps: { [uid: string]: kplus.ConfigMap } = {};
+  /** The namespace of the ConfigMaps. */
+  public readonly namespace: string;
+
+  private readonly dashboards = new Map<string, Record<string, any>>();
+  private readonly renderContext: RenderContext;
+  private readonly labels: { [key: string]: string };
+  private readonly annotations: { [key: string]: string };
+  private readonly known: KnownMetrics;
+
+  constructor(scope: Construct, id: string, props: GrafanaDashboardsProps = {}) {
+    super(scope, id);
+    const namespace = props.namespace ?? Chart.of(this).namespace;
+    if (namespace === undefined) invalid(this, KIND, 'namespace', namespace, 'must be set, on the construct or its Chart');
+    check(this, KIND, 'namespace', namespace, checks.dnsLabel(namespace));
+    this.namespace = namespace;
+    const labelKey = props.labelKey ?? 'grafana_dashboard';
+    const labelValue = props.labelValue ?? '1';
+    check(this, KIND, 'labelKey', labelKey, checks.labelKey(labelKey));
+    check(this, KIND, 'labelValue', labelValue, checks.labelValue(labelValue));
+    const folderAnnotation = props.folderAnnotation ?? 'grafana_folder';
+    check(this, KIND, 'folderAnnotation', folderAnnotation, checks.labelKey(folderAnnotation));
+    const folder = props.folder ?? 'RobustMQ';
+    if (typeof folder !== 'string' || folder.trim() === '' || folder.length > 100 || /[\/\\]/.test(folder)) {
+      invalid(this, KIND, 'folder', folder, "must be a folder name of 1 to 100 characters without '/' or '\\'");
+    }
+    this.labels = { [labelKey]: labelValue };
+    this.annotations = { [folderAnnotation]: folder };
+    const replicas = props.replicas ?? 3;
+    check(this, KIND, 'replicas', replicas, checks.integer(replicas, 1, 99));
+    const latency = props.latencyThresholdSeconds ?? 1;
+    if (!(latency > 0)) invalid(this, KIND, 'latencyThresholdSeconds', latency, 'must be a positive number of seconds');
+    const errorRate = props.errorRateThreshold ?? 0.05;
+    if (!(errorRate > 0 && errorRate < 1)) invalid(this, KIND, 'errorRateThreshold', errorRate, 'must be a ratio between 0 and 1');
+    const clusterLabel = props.monitor?.clusterLabel ?? 'cluster';
+    this.renderContext = { clusterLabel, anchorMetric: 'system_process_cpu_usage' };
+    this.known = KnownMetrics.standard().with([...RECORDED_METRICS, ...(props.extraKnownMetrics ?? [])]);
+
+    if (props.robustMqDashboards ?? true) {
+      const ctx: DashboardContext = { clusterLabel, replicas, latencyThresholdSeconds: latency, errorRateThreshold: errorRate };
+      for (const spec of prometheusDashboards(ctx)) this.addDashboard(spec);
+    }
+    if (props.logsDashboard ?? true) {
+      this.addDashboardJson(JSON.stringify(renderLogsDashboard()));
+    }
+
+    this.node.addValidation({ validate: () => this.checkAll() });
+  }
+
+  /** Adds a Prometheus dashboard described by a spec; it gets the standard variables and links. */
+  public addDashboard(spec: DashboardSpec): kplus.ConfigMap {
+    return this.place(renderDashboard(spec, this.renderContext));
+  }
+
+  /**
+   * Adds a dashboard given as Grafana JSON (a string or an object): for dashboards built
+   * elsewhere. It is checked like the library's own.
+   */
+  public addDashboardJson(json: any): kplus.ConfigMap {
+    let model: any = json;
+    if (typeof json === 'string') {
+      try {
+        model = JSON.parse(json);
+      } catch (e) {
+        invalid(this, KIND, 'dashboard JSON', json.slice(0, 40), `must be valid JSON: ${(e as Error).message}`);
+      }
+    }
+    if (model === null || typeof model !== 'object' || Array.isArray(model)) {
+      invalid(this, KIND, 'dashboard JSON', JSON.stringify(model)?.slice(0, 40), 'must be a JSON object');
+    }
+    return this.place(JSON.parse(JSON.stringify(model)));
+  }
+
+  /** The dashboards' JSON models, by uid. */
+  public dashboardModels(): { [uid: string]: any } {
+    return Object.fromEntries([...this.dashboards.entries()].map(([uid, json]) => [uid, JSON.parse(JSON.stringify(json))]));
+  }
+
+  private place(json: Record<string, any>): kplus.ConfigMap {
+    const uid = json.uid;
+    if (typeof uid !== 'string' || !/^[a-zA-Z0-9_-]{8,40}$/.test(uid)) {
+      invalid(this, KIND, 'uid', uid, "must be 8 to 40 letters, digits, '-' and '_' (and stable: links and alerts use it)");
+    }
+    if (this.dashboards.has(uid)) {
+      invalid(this, KIND, 'uid', uid, `must be unique: dashboard '${this.dashboards.get(uid)!.title}' already has it`);
+    }
+    this.dashboards.set(uid, json);
+    const name = `grafana-dashboard-${uid.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.replace(/-+$/, '');
+    const configMap = new kplus.ConfigMap(this, `Dashboard-${uid}`, {
+      metadata: { name, namespace: this.namespace, labels: { ...this.labels }, annotations: { ...this.annotations } },
+      data: { [`${uid}.json`]: JSON.stringify(json, null, 2) },
+    });
+    this.configMaps[uid] = configMap;
+    return configMap;
+  }
+
+  /** The synth-time checks: lint rules, uids unique in the app, object size. */
+  private checkAll(): string[] {
+    for (const [uid, json] of this.dashboards) {
+      const problems = lintDashboard(json, { known: this.known });
+      if (problems.length > 0) {
+        invalid(this, KIND, `dashboard '${uid}'`, json.title, `breaks the dashboard rules: ${problems.join('; ')}`);
+      }
+      const bytes = Buffer.byteLength(JSON.stringify(json, null, 2), 'utf8');
+      if (bytes > MAX_OBJECT_BYTES - 4096) {
+        invalid(this, KIND, `dashboard '${uid}'`, `${bytes} bytes`, 'must fit in a ConfigMap: Kubernetes refuses objects over 1 MiB; split the dashboard');
+      }
+      if (bytes > CLIENT_APPLY_BYTES) {
+        warn(this, `dashboard '${uid}' is ${bytes} bytes: client-side 'kubectl apply' fails above 256 KiB (the last-applied annotation); apply with 'kubectl apply --server-side'`);
+      }
+    }
+    const others = this.node.root.node.findAll()
+      .filter((c: IConstruct): c is GrafanaDashboards => c instanceof GrafanaDashboards && c !== this);
+    for (const other of others) {
+      for (const uid of this.dashboards.keys()) {
+        if (other.dashboards.has(uid) && other.node.path < this.node.path) {
+          invalid(this, KIND, 'uid', uid, `must be unique in the app: '${other.node.path}' has a dashboard with it too`);
+        }
+      }
+    }
+    return [];
+  }
+}

@@ -1,0 +1,197 @@
+import { Chart, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DEFAULT_LOG_INDEX, LOG_FIELDS } from '../logging/schema';
+import * as checks from '../validation/checks';
+import { check, invalid } from '../validation/errors';
+
+const KIND = 'GrafanaDatasources';
+
+/** Stable uids of the provisioned datasources; dashboards and links refer to them. */
+export const DATASOURCE_UIDS = {
+  prometheus: 'robustmq-prometheus',
+  elasticsearch: 'robustmq-elasticsearch',
+  jaeger: 'robustmq-jaeger',
+} as const;
+
+/** The defaults the datasources point at: the stack's own services. */
+export const DEFAULT_DATASOURCE_URLS = {
+  prometheus: 'http://prometheus-operated.monitoring.svc:9090',
+  elasticsearch: 'http://elasticsearch.monitoring.svc.cluster.local:9200',
+  jaeger: 'http://jaeger.monitoring.svc.cluster.local:16686',
+} as const;
+
+/** Properties of GrafanaDatasources. */
+export interface GrafanaDatasourcesProps {
+  /**
+   * Namespace of the ConfigMap (where Grafana's datasource sidecar looks).
+   *
+   * @default - the enclosing Chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Label key the sidecar selects datasource ConfigMaps by.
+   *
+   * @default 'grafana_datasource'
+   */
+  readonly labelKey?: string;
+  /**
+   * Label value the sidecar selects datasource ConfigMaps by.
+   *
+   * @default '1'
+   */
+  readonly labelValue?: string;
+  /**
+   * Provision a Prometheus datasource. kube-prometheus-stack's Grafana already has one: turn
+   * this off there.
+   *
+   * @default true
+   */
+  readonly prometheus?: boolean;
+  /**
+   * The Prometheus datasource's uid (kube-prometheus-stack's own is `prometheus`; this one
+   * differs so both can exist).
+   *
+   * @default 'robustmq-prometheus'
+   */
+  readonly prometheusUid?: string;
+  /**
+   * Prometheus's URL.
+   *
+   * @default 'http://prometheus-operated.monitoring.svc:9090'
+   */
+  readonly prometheusUrl?: string;
+  /**
+   * Provision the Elasticsearch datasource for the logs.
+   *
+   * @default true
+   */
+  readonly elasticsearch?: boolean;
+  /**
+   * Elasticsearch's URL.
+   *
+   * @default 'http://elasticsearch.monitoring.svc.cluster.local:9200'
+   */
+  readonly elasticsearchUrl?: string;
+  /**
+   * The index (or pattern, e.g. `robustmq-logs-*` for daily indices) the logs are in.
+   *
+   * @default 'robustmq-logs'
+   */
+  readonly elasticsearchIndex?: string;
+  /**
+   * Provision the Jaeger datasource for traces.
+   *
+   * @default true
+   */
+  readonly jaeger?: boolean;
+  /**
+   * Jaeger's query URL.
+   *
+   * @default 'http://jaeger.monitoring.svc.cluster.local:16686'
+   */
+  readonly jaegerUrl?: string;
+}
+
+function httpUrl(value: string): string | undefined {
+  return /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[^\s]*)?$/.test(value) ? undefined : "must be an http(s) URL such as 'http://host.namespace.svc:9200'";
+}
+
+/**
+ * Grafana datasources as a provisioning ConfigMap for Grafana's datasource sidecar: Prometheus,
+ * Elasticsearch (the logs) and Jaeger (the traces), with stable uids, trace-to-logs from Jaeger
+ * to Elasticsearch by trace id, and a link from a log record's trace id to Jaeger.
+ */
+export class GrafanaDatasources extends Construct {
+  /** The ConfigMap. */
+  public readonly configMap: kplus.ConfigMap;
+  /** The provisioned datasources (Grafana's provisioning model). */
+  public readonly datasources: any[];
+
+  constructor(scope: Construct, id: string, props: GrafanaDatasourcesProps = {}) {
+    super(scope, id);
+    const namespace = props.namespace ?? Chart.of(this).namespace;
+    if (namespace === undefined) invalid(this, KIND, 'namespace', namespace, 'must be set, on the construct or its Chart');
+    check(this, KIND, 'namespace', namespace, checks.dnsLabel(namespace));
+    const labelKey = props.labelKey ?? 'grafana_datasource';
+    const labelValue = props.labelValue ?? '1';
+    check(this, KIND, 'labelKey', labelKey, checks.labelKey(labelKey));
+    check(this, KIND, 'labelValue', labelValue, checks.labelValue(labelValue));
+    const prometheusUid = props.prometheusUid ?? DATASOURCE_UIDS.prometheus;
+    if (!/^[a-zA-Z0-9_-]{1,40}$/.test(prometheusUid)) invalid(this, KIND, 'prometheusUid', prometheusUid, "must be 1 to 40 letters, digits, '-' and '_'");
+    const urls = {
+      prometheusUrl: props.prometheusUrl ?? DEFAULT_DATASOURCE_URLS.prometheus,
+      elasticsearchUrl: props.elasticsearchUrl ?? DEFAULT_DATASOURCE_URLS.elasticsearch,
+      jaegerUrl: props.jaegerUrl ?? DEFAULT_DATASOURCE_URLS.jaeger,
+    };
+    for (const [field, url] of Object.entries(urls)) check(this, KIND, field, url, httpUrl(url));
+    const index = props.elasticsearchIndex ?? DEFAULT_LOG_INDEX;
+    if (!/^[a-z0-9][a-z0-9_.*+-]*$/.test(index) || index.length > 255) {
+      invalid(this, KIND, 'elasticsearchIndex', index, "must be an Elasticsearch index name or pattern: lower case, digits, '-', '_', '.', '*'");
+    }
+    const withEs = props.elasticsearch ?? true;
+    const withJaeger = props.jaeger ?? true;
+
+    const datasources: any[] = [];
+    if (props.prometheus ?? true) {
+      datasources.push({
+        name: 'RobustMQ Prometheus',
+        type: 'prometheus',
+        uid: prometheusUid,
+        access: 'proxy',
+        url: urls.prometheusUrl,
+        editable: false,
+        jsonData: { timeInterval: '30s' },
+      });
+    }
+    if (withEs) {
+      datasources.push({
+        name: 'RobustMQ Logs',
+        type: 'elasticsearch',
+        uid: DATASOURCE_UIDS.elasticsearch,
+        access: 'proxy',
+        url: urls.elasticsearchUrl,
+        editable: false,
+        jsonData: {
+          index,
+          timeField: LOG_FIELDS.time,
+          logMessageField: LOG_FIELDS.message,
+          logLevelField: LOG_FIELDS.level,
+          maxConcurrentShardRequests: 5,
+          // A trace id in a log record opens the trace in Jaeger.
+          ...(withJaeger ? { dataLinks: [{ field: LOG_FIELDS.traceId, url: '${__value.raw}', datasourceUid: DATASOURCE_UIDS.jaeger }] } : {}),
+        },
+      });
+    }
+    if (withJaeger) {
+      datasources.push({
+        name: 'RobustMQ Traces',
+        type: 'jaeger',
+        uid: DATASOURCE_UIDS.jaeger,
+        access: 'proxy',
+        url: urls.jaegerUrl,
+        editable: false,
+        jsonData: withEs ? {
+          // From a span to the log records with its trace id.
+          tracesToLogsV2: {
+            datasourceUid: DATASOURCE_UIDS.elasticsearch,
+            spanStartTimeShift: '-5m',
+            spanEndTimeShift: '5m',
+            filterByTraceID: false,
+            filterBySpanID: false,
+            customQuery: true,
+            query: `${LOG_FIELDS.traceId}:"\${__trace.traceId}"`,
+          },
+        } : {},
+      });
+    }
+    if (datasources.length === 0) {
+      invalid(this, KIND, 'datasources', 'none', 'must provision at least one datasource: leave the construct out instead');
+    }
+    this.datasources = datasources;
+    this.configMap = new kplus.ConfigMap(this, 'Resource', {
+      metadata: { name: 'grafana-datasources-robustmq', namespace, labels: { [labelKey]: labelValue } },
+      data: { 'robustmq-datasources.yaml': Yaml.stringify({ apiVersion: 1, datasources }) },
+    });
+  }
+}
