@@ -1,0 +1,119 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as path from 'path';
+import { Yaml } from 'cdk8s';
+
+/**
+ * A real Prometheus server (Debian's `prometheus` package) on loopback for the end-to-end test:
+ * it loads a rule file and scrapes the test exporters with the labels the ServiceMonitor's
+ * relabelings would give them. Bounded: it is killed when the test stops it or after a deadline.
+ */
+
+/** A scrape target and the target labels it gets. */
+export interface Target {
+  readonly job: string;
+  readonly address: string;
+  readonly labels: { [key: string]: string };
+  /** Keep the series' own labels (the kubelet's namespace and PVC labels). */
+  readonly honorLabels?: boolean;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: 5000 }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class PrometheusServer {
+  public static async start(dir: string, ruleFile: string, targets: Target[], deadlineMs = 120_000): Promise<PrometheusServer> {
+    fs.mkdirSync(dir, { recursive: true });
+    const jobs = new Map<string, Target[]>();
+    for (const t of targets) jobs.set(t.job, [...(jobs.get(t.job) ?? []), t]);
+    const config = {
+      global: { scrape_interval: '1s', scrape_timeout: '900ms', evaluation_interval: '1s' },
+      rule_files: [ruleFile],
+      scrape_configs: [...jobs.entries()].map(([job, ts]) => ({
+        job_name: job,
+        honor_labels: ts.some((t) => t.honorLabels),
+        static_configs: ts.map((t) => ({ targets: [t.address], labels: t.labels })),
+      })),
+    };
+    const configFile = path.join(dir, 'prometheus.yml');
+    fs.writeFileSync(configFile, Yaml.stringify(config));
+    const port = await freePort();
+    const proc = spawn('prometheus', [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    proc.stderr!.on('data', (c) => { log += c; });
+    const server = new PrometheusServer(proc, `http://127.0.0.1:${port}`, () => log);
+    server.killTimer = setTimeout(() => proc.kill('SIGKILL'), deadlineMs);
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await get(`${server.url}/-/ready`)).status === 200) return server;
+      } catch {
+        // not listening yet
+      }
+      if (proc.exitCode !== null) break;
+      await sleep(100);
+    }
+    await server.stop();
+    throw new Error(`Prometheus did not start: ${log}`);
+  }
+
+  private killTimer?: NodeJS.Timeout;
+
+  private constructor(private readonly proc: ChildProcess, public readonly url: string, public readonly log: () => string) {}
+
+  /** Names of the alerts firing now (with repeats for several instances). */
+  public async firing(): Promise<string[]> {
+    const r = JSON.parse((await get(`${this.url}/api/v1/alerts`)).body);
+    return r.data.alerts.filter((a: any) => a.state === 'firing').map((a: any) => a.labels.alertname as string).sort();
+  }
+
+  /** Evaluates an instant query; returns the status, the error if any, and the result. */
+  public async query(expr: string): Promise<{ status: string; error?: string; result: any[] }> {
+    const r = JSON.parse((await get(`${this.url}/api/v1/query?query=${encodeURIComponent(expr)}`)).body);
+    return { status: r.status, error: r.error, result: r.data?.result ?? [] };
+  }
+
+  /** The scrape targets' health. */
+  public async targets(): Promise<Array<{ job: string; health: string; lastError: string }>> {
+    const r = JSON.parse((await get(`${this.url}/api/v1/targets`)).body);
+    return r.data.activeTargets.map((t: any) => ({ job: t.labels.job, health: t.health, lastError: t.lastError }));
+  }
+
+  public async stop(): Promise<void> {
+    if (this.killTimer) clearTimeout(this.killTimer);
+    if (this.proc.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
+    this.proc.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
