@@ -4,6 +4,8 @@ import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { alertNameProblem, latencyThresholdSeconds, thresholdProblem } from './alerts/rules';
 import { DEFAULT_STACK_OPTIONS, StackOptions, buildStack } from './stack';
+import * as tracingChecks from './tracing/checks';
+import { JaegerStorage } from './tracing/facts';
 import * as checks from './validation/checks';
 import { duration, durationMs } from './validation/duration';
 import { ValidationError } from './validation/errors';
@@ -56,6 +58,9 @@ const FLAGS: FlagSpec[] = [
   { name: 'grafana-folder', value: 'NAME', help: 'Grafana folder of the dashboards', default: DEFAULT_STACK_OPTIONS.grafanaFolder },
   { name: 'no-dashboards', value: '', help: 'emit no dashboard ConfigMaps' },
   { name: 'no-datasources', value: '', help: 'emit no datasource ConfigMap' },
+  { name: 'no-tracing', value: '', help: 'deploy no Jaeger and set no OpenTelemetry variables' },
+  { name: 'jaeger-storage', value: 'KIND', help: 'Jaeger span storage: memory, badger or elasticsearch', default: DEFAULT_STACK_OPTIONS.jaegerStorage },
+  { name: 'jaeger-namespace', value: 'NS', help: 'namespace of Jaeger', default: DEFAULT_STACK_OPTIONS.jaegerNamespace },
   { name: 'rules-file', value: 'PATH', help: 'rule-tests: the rule file as the tests name it', default: 'robustmq-rules.yaml' },
   { name: 'help', value: '', help: 'show this help' },
 ];
@@ -188,6 +193,9 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
     (v) => { o.grafanaFolder = v; });
   if (flags.has('no-dashboards')) o.dashboards = false;
   if (flags.has('no-datasources')) o.datasources = false;
+  if (flags.has('no-tracing')) o.tracing = false;
+  text('jaeger-storage', (v) => tracingChecks.jaegerStorage(v), (v) => { o.jaegerStorage = v as JaegerStorage; });
+  text('jaeger-namespace', (v) => tracingChecks.jaegerNamespace(v), (v) => { o.jaegerNamespace = v; });
   return o;
 }
 
@@ -246,10 +254,16 @@ export function main(argv: string[], io: CliIo = {
       throw new FlagError(`--no-alerts leaves '${command}' nothing to write`);
     }
     const stack = buildStack(new App({ outdir: path.resolve('dist') }), options);
-    const alerts = stack.alerts!;
-    const content = command === 'rules'
-      ? alerts.ruleGroups()
-      : alerts.ruleTests(stringFlag(flags, 'rules-file') ?? 'robustmq-rules.yaml');
+    // RobustMQ's groups, then Jaeger's when tracing is on: the rules of both PrometheusRules.
+    const sources = [stack.alerts!, ...(stack.jaegerAlerts ? [stack.jaegerAlerts] : [])];
+    let content: any;
+    if (command === 'rules') {
+      content = { groups: sources.flatMap((s) => s.ruleGroups().groups) };
+    } else {
+      const ruleFile = stringFlag(flags, 'rules-file') ?? 'robustmq-rules.yaml';
+      const files = sources.map((s) => s.ruleTests(ruleFile));
+      content = { ...files[0], tests: files.flatMap((f) => f.tests) };
+    }
     writeOut(io, out, Yaml.stringify(content));
     return 0;
   } catch (e) {

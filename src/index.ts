@@ -17,3 +17,10 @@ export { AlertSeverity } from './alerts/definitions';
 export { GrafanaDashboards, GrafanaDashboardsProps } from './dashboards/grafana-dashboards';
 export { GrafanaDatasources, GrafanaDatasourcesProps } from './dashboards/grafana-datasources';
 export { DashboardSpec, DashboardRowSpec, PanelSpec, PanelQuerySpec, ThresholdStepSpec, PanelKind } from './dashboards/dashboard-spec';
+export {
+  Jaeger, JaegerProps, JaegerStorage, JaegerReceivers, JaegerPorts, JaegerBadgerOptions,
+  JaegerElasticsearchOptions, JaegerElasticsearchCredentials, JaegerEndpoint,
+} from './tracing/jaeger';
+export { JaegerAlerts, JaegerAlertsProps } from './tracing/jaeger-alerts';
+export { JaegerAlertOptions, JaegerAlertContext } from './tracing/alerts';
+export { OtlpExport, OtlpExportOptions, OtlpProtocol, OtelExportEnv } from './tracing/otel';

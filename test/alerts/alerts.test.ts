@@ -9,6 +9,7 @@ import { DASHBOARD_UIDS } from '../../src/dashboards/uids';
 import { KnownMetrics } from '../../src/metrics/known';
 import { promqlProblems } from '../../src/metrics/promql';
 import { buildStack } from '../../src/stack';
+import { JAEGER_ALERT_NAMES } from '../../src/tracing/alerts';
 import { ValidationError } from '../../src/validation/errors';
 import { promtool, tmpDir } from '../support/promtool';
 import { validateAll } from '../support/schema';
@@ -26,7 +27,7 @@ function run(args: string[]) {
 function defaultRule(): any {
   const app = Testing.app();
   buildStack(app);
-  return one(app.charts.flatMap((c) => c.toJson()), 'PrometheusRule');
+  return one(app.charts.flatMap((c) => c.toJson()), 'PrometheusRule', 'robustmq-cluster-alerts');
 }
 
 function alertRules(rule: any): any[] {
@@ -86,7 +87,7 @@ describe('default PrometheusRule', () => {
   test('docs/runbooks.md has a section for every alert: meaning, impact, diagnosis, mitigation', () => {
     const sections = runbooks.split(/^## /m).slice(1);
     const titles = sections.map((s) => s.split('\n')[0].trim());
-    expect(titles.sort()).toEqual([...ALERT_NAMES].sort());
+    expect(titles.sort()).toEqual([...ALERT_NAMES, ...JAEGER_ALERT_NAMES].sort());
     for (const s of sections) {
       for (const part of ['Meaning', 'Impact', 'Diagnosis', 'Mitigation']) expect(s).toContain(`**${part}**`);
     }
@@ -114,7 +115,10 @@ describe('rules and rule-tests commands, checked by promtool', () => {
   test('the rules output equals the PrometheusRule groups', () => {
     const dir = writeBoth([]);
     const file = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rules.yaml'), 'utf8'));
-    expect(file).toEqual({ groups: defaultRule().spec.groups });
+    const app = Testing.app();
+    buildStack(app);
+    const jaegerRule = one(app.charts.flatMap((c) => c.toJson()), 'PrometheusRule', 'jaeger-alerts');
+    expect(file).toEqual({ groups: [...defaultRule().spec.groups, ...jaegerRule.spec.groups] });
   });
 
   test('promtool check rules and promtool test rules pass on the default outputs; every alert is tested both ways', () => {
@@ -126,7 +130,7 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     expect(test.output).toContain('SUCCESS');
     expect(test.status).toBe(0);
     const tests = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rule-tests.yaml'), 'utf8')).tests;
-    for (const name of ALERT_NAMES) {
+    for (const name of [...ALERT_NAMES, ...JAEGER_ALERT_NAMES]) {
       const mine = tests.filter((t: any) => t.alert_rule_test[0].alertname === name);
       expect(mine.some((t: any) => t.alert_rule_test[0].exp_alerts.length > 0)).toBe(true);
       expect(mine.some((t: any) => t.alert_rule_test[0].exp_alerts.length === 0)).toBe(true);
@@ -166,7 +170,9 @@ describe('rules and rule-tests commands, checked by promtool', () => {
   test('rules to stdout; --no-alerts emits no PrometheusRule', () => {
     const r = run(['rules']);
     expect(r.status).toBe(0);
-    expect(YAML.parse(r.out).groups.length).toBe(7);
+    expect(YAML.parse(r.out).groups.map((g: any) => g.name)).toEqual([
+      'robustmq.cluster', 'robustmq.scrape', 'robustmq.broker', 'robustmq.meta', 'robustmq.storage', 'robustmq.process', 'robustmq.recording', 'jaeger',
+    ]);
     const out = tmpDir('rmq-synth-');
     expect(run(['synth', '--out', out, '--no-alerts']).status).toBe(0);
     expect(fs.existsSync(path.join(out, 'alerts.k8s.yaml'))).toBe(false);

@@ -34,7 +34,7 @@ describe('default stack ServiceMonitor', () => {
   const app = Testing.app();
   buildStack(app);
   const all = app.charts.flatMap((c) => c.toJson());
-  const sm = one(all, 'ServiceMonitor');
+  const sm = one(all, 'ServiceMonitor', 'robustmq-cluster');
   const service = one(all, 'Service', 'robustmq-cluster');
 
   test('validates against the Prometheus-Operator schema', () => {

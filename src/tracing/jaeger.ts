@@ -1,0 +1,664 @@
+import { Chart, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { JaegerAlertContext } from './alerts';
+import * as tchecks from './checks';
+import { JaegerConfigModel, JaegerStorageModel, renderJaegerConfig } from './config';
+import {
+  JAEGER_BADGER_DIR,
+  JAEGER_CONFIG_DIR,
+  JAEGER_CONFIG_FILE,
+  JAEGER_DATASOURCE_UID,
+  JAEGER_DEFAULT_ELASTICSEARCH_URL,
+  JAEGER_DEFAULT_IMAGE,
+  JAEGER_DEFAULT_MAX_TRACES,
+  JAEGER_DEFAULT_NAME,
+  JAEGER_ES_PASSWORD_ENV,
+  JAEGER_ES_USERNAME_ENV,
+  JAEGER_FIXED_PORTS,
+  JAEGER_HEALTH_PATH,
+  JAEGER_IMAGE_USER,
+  JAEGER_METRICS_PATH,
+  JAEGER_PORTS,
+  JAEGER_RECEIVER_PORTS,
+  JaegerPortKey,
+  JaegerStorage,
+} from './facts';
+import { DEFAULT_DISCOVERY_LABELS, DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from '../metrics/scrape';
+import { RobustMqServiceMonitor } from '../metrics/service-monitor';
+import { ServiceScrapeTarget } from '../metrics/target';
+import * as checks from '../validation/checks';
+import { duration, durationMs } from '../validation/duration';
+import { check, invalid } from '../validation/errors';
+
+export { JaegerStorage } from './facts';
+
+const KIND = 'Jaeger';
+
+/** Which receivers are on. Each one that is on gets a container port and a Service port. */
+export interface JaegerReceivers {
+  /**
+   * OTLP over gRPC (what OpenTelemetry SDKs send by default, `OTEL_EXPORTER_OTLP_PROTOCOL=grpc`).
+   *
+   * @default true
+   */
+  readonly otlpGrpc?: boolean;
+  /**
+   * OTLP over HTTP (`OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf`).
+   *
+   * @default true
+   */
+  readonly otlpHttp?: boolean;
+  /**
+   * Jaeger thrift over HTTP, the v1 collector's port (legacy Jaeger clients).
+   *
+   * @default true
+   */
+  readonly jaegerThriftHttp?: boolean;
+  /**
+   * Zipkin v1/v2 JSON and protobuf (the v1 `COLLECTOR_ZIPKIN_HOST_PORT`).
+   *
+   * @default true
+   */
+  readonly zipkin?: boolean;
+}
+
+/** Port numbers. Every receiver that is on and the query, health and metrics ports must differ. */
+export interface JaegerPorts {
+  /**
+   * OTLP gRPC receiver.
+   *
+   * @default 4317
+   */
+  readonly otlpGrpc?: number;
+  /**
+   * OTLP HTTP receiver.
+   *
+   * @default 4318
+   */
+  readonly otlpHttp?: number;
+  /**
+   * Jaeger thrift HTTP receiver.
+   *
+   * @default 14268
+   */
+  readonly jaegerThriftHttp?: number;
+  /**
+   * Zipkin receiver.
+   *
+   * @default 9411
+   */
+  readonly zipkin?: number;
+  /**
+   * Query API and UI.
+   *
+   * @default 16686
+   */
+  readonly query?: number;
+  /**
+   * Health-check extension (probes).
+   *
+   * @default 13133
+   */
+  readonly health?: number;
+  /**
+   * Internal telemetry: Prometheus metrics at `/metrics`.
+   *
+   * @default 8888
+   */
+  readonly metrics?: number;
+}
+
+/** Options of the badger storage. */
+export interface JaegerBadgerOptions {
+  /**
+   * Size of the PersistentVolumeClaim that holds the badger files.
+   *
+   * @default Size.gibibytes(10)
+   */
+  readonly storageSize?: Size;
+  /**
+   * StorageClass of the claim.
+   *
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * How long spans are kept, a duration such as '72h' or '7d'.
+   *
+   * @default '72h'
+   */
+  readonly spanTtl?: string;
+}
+
+/** Elasticsearch credentials from a Secret in Jaeger's namespace. */
+export interface JaegerElasticsearchCredentials {
+  /** The Secret's name. */
+  readonly secretName: string;
+  /**
+   * The key of the user name.
+   *
+   * @default 'username'
+   */
+  readonly usernameKey?: string;
+  /**
+   * The key of the password.
+   *
+   * @default 'password'
+   */
+  readonly passwordKey?: string;
+}
+
+/** Options of the Elasticsearch storage. */
+export interface JaegerElasticsearchOptions {
+  /**
+   * The Elasticsearch URL: http or https, a host and a port.
+   *
+   * @default 'http://elasticsearch.monitoring.svc.cluster.local:9200'
+   */
+  readonly url?: string;
+  /**
+   * Prefix of Jaeger's indices (`<prefix>-jaeger-span-YYYY-MM-DD`, ...).
+   *
+   * @default - no prefix: the indices of the v1 seed (`jaeger-span-*`, `jaeger-service-*`)
+   */
+  readonly indexPrefix?: string;
+  /**
+   * Basic-auth credentials, read from a Secret into environment variables (`ES_USERNAME`,
+   * `ES_PASSWORD`) that the configuration refers to; no password is written into the ConfigMap.
+   *
+   * @default - no authentication
+   */
+  readonly credentials?: JaegerElasticsearchCredentials;
+}
+
+/** Properties of a Jaeger. */
+export interface JaegerProps {
+  /**
+   * Name of the Deployment and Service (the Service's DNS name), base of the other names.
+   *
+   * @default 'jaeger'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every object.
+   *
+   * @default - the enclosing Chart's namespace; one of the two must be set
+   */
+  readonly namespace?: string;
+  /**
+   * The cluster's DNS domain, used in the endpoint URLs.
+   *
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+  /**
+   * The Jaeger v2 image. A Jaeger v1 image (`jaegertracing/all-in-one`, a 1.x tag) is refused:
+   * v1 reached end of life on 2025-12-31.
+   *
+   * @default 'jaegertracing/jaeger:2.17.0'
+   */
+  readonly image?: string;
+  /**
+   * The image pull policy.
+   *
+   * @default kplus.ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+  /**
+   * Where spans are stored.
+   *
+   * @default JaegerStorage.MEMORY
+   */
+  readonly storage?: JaegerStorage;
+  /**
+   * The memory store's bound: it keeps at most this many traces. Only with `JaegerStorage.MEMORY`.
+   *
+   * @default 100000
+   */
+  readonly maxTraces?: number;
+  /**
+   * Badger options. Only with `JaegerStorage.BADGER`.
+   *
+   * @default - a 10Gi claim in the default StorageClass, spans kept 72h
+   */
+  readonly badger?: JaegerBadgerOptions;
+  /**
+   * Elasticsearch options. Only with `JaegerStorage.ELASTICSEARCH`.
+   *
+   * @default - the seed's URL, no index prefix, no authentication
+   */
+  readonly elasticsearch?: JaegerElasticsearchOptions;
+  /**
+   * Which receivers are on; at least one must be.
+   *
+   * @default - all: OTLP gRPC and HTTP, Jaeger thrift HTTP, Zipkin
+   */
+  readonly receivers?: JaegerReceivers;
+  /**
+   * Port numbers.
+   *
+   * @default - 4317, 4318, 14268, 9411, query 16686, health 13133, metrics 8888
+   */
+  readonly ports?: JaegerPorts;
+  /**
+   * Number of pods. More than one only with Elasticsearch: the memory and badger stores live
+   * inside one pod.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * CPU and memory of the Jaeger container.
+   *
+   * @default - requests 200m CPU and 512Mi memory, limits 1 CPU and 2Gi memory
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * Numeric user and group the container runs as.
+   *
+   * @default 10001 (the image's user)
+   */
+  readonly runAsUser?: number;
+  /**
+   * Scrape Jaeger's own metrics with a ServiceMonitor.
+   *
+   * @default true
+   */
+  readonly selfMonitoring?: boolean;
+  /**
+   * Labels that make a Prometheus pick the ServiceMonitor up (kube-prometheus-stack:
+   * `release: <helm release>`).
+   *
+   * @default { release: 'kube-prometheus-stack' }
+   */
+  readonly discoveryLabels?: { [key: string]: string };
+  /**
+   * Scrape interval of Jaeger's metrics.
+   *
+   * @default '30s'
+   */
+  readonly scrapeInterval?: string;
+  /**
+   * Scrape timeout of Jaeger's metrics, at most the interval.
+   *
+   * @default '10s'
+   */
+  readonly scrapeTimeout?: string;
+  /**
+   * Extra labels on every object and pod.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/** Where Jaeger is reached: what OpenTelemetry clients and the Grafana datasource need. */
+export interface JaegerEndpoint {
+  /** The Service's name. */
+  readonly serviceName: string;
+  /** The Service's namespace. */
+  readonly namespace: string;
+  /** The Service's fully qualified DNS name, `<name>.<namespace>.svc.<clusterDomain>`. */
+  readonly host: string;
+  /** The query (API and UI) port. */
+  readonly queryPort: number;
+  /** The query URL, `http://<host>:16686`: the Grafana Jaeger datasource's URL (GrafanaDatasources `jaegerUrl`). */
+  readonly queryUrl: string;
+  /**
+   * The OTLP gRPC port.
+   *
+   * @default - undefined when the OTLP gRPC receiver is off
+   */
+  readonly otlpGrpcPort?: number;
+  /**
+   * The OTLP gRPC URL, `http://<host>:4317`: `OTEL_EXPORTER_OTLP_ENDPOINT` with protocol `grpc`.
+   *
+   * @default - undefined when the OTLP gRPC receiver is off
+   */
+  readonly otlpGrpcUrl?: string;
+  /**
+   * The OTLP HTTP port.
+   *
+   * @default - undefined when the OTLP HTTP receiver is off
+   */
+  readonly otlpHttpPort?: number;
+  /**
+   * The OTLP HTTP base URL, `http://<host>:4318` (SDKs append `/v1/traces`).
+   *
+   * @default - undefined when the OTLP HTTP receiver is off
+   */
+  readonly otlpHttpUrl?: string;
+  /** The stable uid of the Grafana Jaeger datasource, `robustmq-jaeger` (`DATASOURCE_UIDS.jaeger`). */
+  readonly datasourceUid: string;
+}
+
+/**
+ * Jaeger v2 (the `jaegertracing/jaeger` all-in-one binary, an OpenTelemetry Collector
+ * distribution): a Deployment, a ConfigMap with its YAML configuration (passed with `--config`),
+ * a Service with a named port per receiver that is on plus query, health and metrics, and a
+ * ServiceMonitor for its own metrics. Storage is memory (bounded), badger on a
+ * PersistentVolumeClaim, or Elasticsearch with credentials from a Secret.
+ */
+export class Jaeger extends Construct {
+  /** The Deployment. */
+  public readonly deployment: kplus.Deployment;
+  /** The Jaeger container. */
+  public readonly container: kplus.Container;
+  /** The Service: receivers, query/UI, health, metrics. */
+  public readonly service: kplus.Service;
+  /** The ConfigMap with `config.yaml`. */
+  public readonly configMap: kplus.ConfigMap;
+  /** The badger data claim (badger storage only). */
+  public readonly persistentVolumeClaim?: kplus.k8s.KubePersistentVolumeClaim;
+  /** The ServiceMonitor of Jaeger's own metrics (unless `selfMonitoring` is false). */
+  public readonly serviceMonitor?: RobustMqServiceMonitor;
+
+  /** The object name (Deployment, Service). */
+  public readonly name: string;
+  /** The namespace of every object. */
+  public readonly namespace: string;
+  /** The image. */
+  public readonly image: string;
+  /** Where spans are stored. */
+  public readonly storage: JaegerStorage;
+  /** Number of pods. */
+  public readonly replicas: number;
+  /** Where Jaeger is reached (OTLP, query, Grafana datasource uid). */
+  public readonly endpoint: JaegerEndpoint;
+  /** The configuration file's text, as in the ConfigMap. */
+  public readonly configYaml: string;
+  /** Labels that select Jaeger's pods and Service. */
+  public readonly selectorLabels: { [key: string]: string };
+  /** Number of every port that is on, by Service port name. */
+  public readonly ports: { [portName: string]: number };
+  /** The name of the Service port serving Prometheus metrics. */
+  public readonly metricsPortName: string;
+  /** What the Jaeger alerts select Jaeger's series by. */
+  public readonly alertContext: JaegerAlertContext;
+
+  constructor(scope: Construct, id: string, props: JaegerProps = {}) {
+    super(scope, id);
+
+    // ---- validate and resolve props ----
+    const namespace = props.namespace ?? Chart.of(this).namespace;
+    if (namespace === undefined) {
+      invalid(this, KIND, 'namespace', namespace, "must be set, on the construct or its Chart: the endpoint's DNS name includes it");
+    }
+    check(this, KIND, 'namespace', namespace, checks.dnsLabel(namespace));
+    const name = props.name ?? JAEGER_DEFAULT_NAME;
+    // `<name>-config` and `<name>-data` must stay valid; Deployment pod names add two hashes.
+    check(this, KIND, 'name', name, checks.dnsLabel(name, 47));
+    const clusterDomain = props.clusterDomain ?? 'cluster.local';
+    check(this, KIND, 'clusterDomain', clusterDomain, checks.dnsSubdomain(clusterDomain));
+    const image = props.image ?? JAEGER_DEFAULT_IMAGE;
+    check(this, KIND, 'image', image, tchecks.jaegerImage(image));
+    const storage = props.storage ?? JaegerStorage.MEMORY;
+    check(this, KIND, 'storage', storage, tchecks.jaegerStorage(storage));
+    const runAsUser = props.runAsUser ?? JAEGER_IMAGE_USER;
+    check(this, KIND, 'runAsUser', runAsUser, checks.integer(runAsUser, 1, 2147483647));
+    for (const [k, v] of Object.entries(props.labels ?? {})) {
+      check(this, KIND, 'labels key', k, checks.labelKey(k));
+      check(this, KIND, `labels.${k}`, v, checks.labelValue(v));
+    }
+
+    const storageModel = this.resolveStorage(storage, props);
+    const replicas = props.replicas ?? 1;
+    check(this, KIND, 'replicas', replicas, checks.integer(replicas, 1, 99));
+    if (replicas > 1 && storage !== JaegerStorage.ELASTICSEARCH) {
+      invalid(this, KIND, 'replicas', replicas,
+        `must be 1 with storage '${storage}': the ${storage} store lives inside one pod, so other pods would neither see nor keep its spans; use storage 'elasticsearch' to run more`);
+    }
+
+    // Ports: the receivers that are on, then query, health and metrics; all must differ.
+    const receiversOn: { [key: string]: boolean } = {
+      otlpGrpc: true, otlpHttp: true, jaegerThriftHttp: true, zipkin: true, ...definedOnly(props.receivers ?? {}),
+    };
+    const enabled: JaegerPortKey[] = [...JAEGER_RECEIVER_PORTS.filter((k) => receiversOn[k] !== false), ...JAEGER_FIXED_PORTS];
+    if (!JAEGER_RECEIVER_PORTS.some((k) => receiversOn[k] !== false)) {
+      invalid(this, KIND, 'receivers', props.receivers, 'must leave at least one receiver on: a trace pipeline without receivers does not start');
+    }
+    const numbers: { [key: string]: number } = {};
+    for (const key of Object.keys(JAEGER_PORTS) as JaegerPortKey[]) {
+      const n = (props.ports ?? {})[key] ?? JAEGER_PORTS[key].port;
+      check(this, KIND, `ports.${key}`, n, tchecks.portNumber(n));
+      numbers[key] = n;
+    }
+    // Defaults first, so that a collision names the port the user set.
+    const given = (k: JaegerPortKey) => (props.ports ?? {})[k] !== undefined;
+    const checkOrder = [...enabled.filter((k) => !given(k)), ...enabled.filter(given)];
+    const collision = tchecks.findPortCollision(checkOrder.map((k) => [k, numbers[k]] as const));
+    if (collision) invalid(this, KIND, `ports.${collision.field}`, collision.port, tchecks.portCollisionProblem(collision));
+
+    this.name = name;
+    this.namespace = namespace;
+    this.image = image;
+    this.storage = storage;
+    this.replicas = replicas;
+    this.metricsPortName = JAEGER_PORTS.metrics.name;
+    this.ports = Object.fromEntries(enabled.map((k) => [JAEGER_PORTS[k].name, numbers[k]]));
+
+    const tag = tchecks.splitImage(image).tag;
+    this.selectorLabels = { 'app.kubernetes.io/name': 'jaeger', 'app.kubernetes.io/instance': name };
+    const objectLabels: { [key: string]: string } = {
+      ...(props.labels ?? {}),
+      ...this.selectorLabels,
+      ...(tag !== undefined ? { 'app.kubernetes.io/version': tag.replace(/^v/, '') } : {}),
+      'app.kubernetes.io/component': 'tracing',
+      'app.kubernetes.io/part-of': 'robustmq-observability',
+      'app.kubernetes.io/managed-by': 'cdk8s',
+    };
+    const metadata = (objectName: string) => ({ name: objectName, namespace, labels: { ...objectLabels } });
+
+    // ---- configuration ----
+    const model: JaegerConfigModel = {
+      receivers: Object.fromEntries(JAEGER_RECEIVER_PORTS.filter((k) => enabled.includes(k)).map((k) => [k, numbers[k]])),
+      queryPort: numbers.query,
+      healthPort: numbers.health,
+      metricsPort: numbers.metrics,
+      storage: storageModel,
+      serviceName: name,
+      logLevel: 'info',
+    };
+    this.configYaml = renderJaegerConfig(model);
+    this.configMap = new kplus.ConfigMap(this, 'Config', {
+      metadata: metadata(`${name}-config`),
+      data: { [JAEGER_CONFIG_FILE]: this.configYaml },
+    });
+
+    // ---- Service ----
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: metadata(name),
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: enabled.map((k) => ({ name: JAEGER_PORTS[k].name, port: numbers[k], targetPort: numbers[k], protocol: kplus.Protocol.TCP })),
+    });
+    for (const [k, v] of Object.entries(this.selectorLabels)) this.service.selectLabel(k, v);
+
+    // ---- workload ----
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: metadata(name),
+      replicas,
+      select: false,
+      podMetadata: { labels: { ...(props.labels ?? {}) } },
+      // Badger holds a lock on its directory and the claim is ReadWriteOnce: stop the old pod first.
+      strategy: storage === JaegerStorage.BADGER ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(1),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
+      automountServiceAccountToken: false,
+      securityContext: {
+        ensureNonRoot: true,
+        user: runAsUser,
+        group: runAsUser,
+        fsGroup: runAsUser,
+        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      },
+      terminationGracePeriod: Duration.seconds(30),
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+    for (const [k, v] of Object.entries(objectLabels)) this.deployment.podMetadata.addLabel(k, v);
+
+    const configVolume = kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'config' });
+    const tmpVolume = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(256) });
+    const volumeMounts: kplus.VolumeMount[] = [
+      { path: JAEGER_CONFIG_DIR, volume: configVolume, readOnly: true },
+      { path: '/tmp', volume: tmpVolume },
+    ];
+    if (storageModel.kind === JaegerStorage.BADGER) {
+      const claimName = `${name}-data`;
+      const badger = props.badger ?? {};
+      this.persistentVolumeClaim = new kplus.k8s.KubePersistentVolumeClaim(this, 'Data', {
+        metadata: metadata(claimName),
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: badger.storageClassName,
+          resources: { requests: { storage: kplus.k8s.Quantity.fromString(quantity(badger.storageSize ?? Size.gibibytes(10))) } },
+        },
+      });
+      const claim = kplus.PersistentVolumeClaim.fromClaimName(this, 'DataClaim', claimName);
+      volumeMounts.push({ path: JAEGER_BADGER_DIR, volume: kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', claim, { name: 'data' }) });
+    }
+
+    const probe = (periodSeconds: number, failureThreshold: number) => kplus.Probe.fromHttpGet(JAEGER_HEALTH_PATH, {
+      port: numbers.health,
+      periodSeconds: Duration.seconds(periodSeconds),
+      timeoutSeconds: Duration.seconds(2),
+      failureThreshold,
+    });
+    this.container = this.deployment.addContainer({
+      name: 'jaeger',
+      image,
+      imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: ['--config', `${JAEGER_CONFIG_DIR}/${JAEGER_CONFIG_FILE}`],
+      ports: enabled.map((k) => ({ name: JAEGER_PORTS[k].name, number: numbers[k], protocol: kplus.Protocol.TCP })),
+      securityContext: {
+        ensureNonRoot: true,
+        user: runAsUser,
+        group: runAsUser,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: [kplus.Capability.ALL] },
+        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+      },
+      resources: props.resources ?? {
+        cpu: { request: kplus.Cpu.millis(200), limit: kplus.Cpu.units(1) },
+        memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
+      },
+      startup: probe(5, 60),
+      readiness: probe(10, 3),
+      liveness: probe(20, 3),
+      volumeMounts,
+    });
+    const credentials = props.elasticsearch?.credentials;
+    if (storageModel.kind === JaegerStorage.ELASTICSEARCH && credentials !== undefined) {
+      const secret = kplus.Secret.fromSecretName(this, 'ElasticsearchCredentials', credentials.secretName);
+      this.container.env.addVariable(JAEGER_ES_USERNAME_ENV,
+        kplus.EnvValue.fromSecretValue({ secret, key: credentials.usernameKey ?? 'username' }));
+      this.container.env.addVariable(JAEGER_ES_PASSWORD_ENV,
+        kplus.EnvValue.fromSecretValue({ secret, key: credentials.passwordKey ?? 'password' }));
+    }
+
+    // ---- where it is reached ----
+    const host = `${name}.${namespace}.svc.${clusterDomain}`;
+    const on = (k: JaegerPortKey) => enabled.includes(k);
+    this.endpoint = {
+      serviceName: name,
+      namespace,
+      host,
+      queryPort: numbers.query,
+      queryUrl: `http://${host}:${numbers.query}`,
+      otlpGrpcPort: on('otlpGrpc') ? numbers.otlpGrpc : undefined,
+      otlpGrpcUrl: on('otlpGrpc') ? `http://${host}:${numbers.otlpGrpc}` : undefined,
+      otlpHttpPort: on('otlpHttp') ? numbers.otlpHttp : undefined,
+      otlpHttpUrl: on('otlpHttp') ? `http://${host}:${numbers.otlpHttp}` : undefined,
+      datasourceUid: JAEGER_DATASOURCE_UID,
+    };
+
+    // ---- self-monitoring ----
+    if (props.selfMonitoring ?? true) {
+      this.serviceMonitor = new RobustMqServiceMonitor(this, 'Monitor', {
+        target: ServiceScrapeTarget.fromService(this.service, {
+          portName: this.metricsPortName,
+          path: JAEGER_METRICS_PATH,
+          clusterName: name,
+          selectorLabels: { ...this.selectorLabels },
+        }),
+        name,
+        discoveryLabels: props.discoveryLabels ?? { ...DEFAULT_DISCOVERY_LABELS },
+        interval: props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL,
+        scrapeTimeout: props.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT,
+        // The drop rule lists RobustMQ's per-client families; Jaeger exports none of them.
+        keepHighCardinalityMetrics: true,
+      });
+    } else {
+      for (const field of ['discoveryLabels', 'scrapeInterval', 'scrapeTimeout'] as const) {
+        if (props[field] !== undefined) invalid(this, KIND, field, props[field], 'must not be set when selfMonitoring is false: there is no ServiceMonitor');
+      }
+    }
+    this.alertContext = {
+      namespace,
+      job: this.serviceMonitor?.job ?? name,
+      clusterLabel: this.serviceMonitor?.clusterLabel ?? 'cluster',
+      clusterName: name,
+    };
+  }
+
+  private resolveStorage(storage: JaegerStorage, props: JaegerProps): JaegerStorageModel {
+    const only = (field: 'maxTraces' | 'badger' | 'elasticsearch', kind: JaegerStorage) => {
+      if (props[field] !== undefined && storage !== kind) {
+        invalid(this, KIND, field, props[field], `only applies to storage '${kind}', and storage is '${storage}'`);
+      }
+    };
+    only('maxTraces', JaegerStorage.MEMORY);
+    only('badger', JaegerStorage.BADGER);
+    only('elasticsearch', JaegerStorage.ELASTICSEARCH);
+
+    if (storage === JaegerStorage.MEMORY) {
+      const maxTraces = props.maxTraces ?? JAEGER_DEFAULT_MAX_TRACES;
+      check(this, KIND, 'maxTraces', maxTraces, tchecks.maxTraces(maxTraces));
+      return { kind: JaegerStorage.MEMORY, maxTraces };
+    }
+    if (storage === JaegerStorage.BADGER) {
+      const b = props.badger ?? {};
+      const size = b.storageSize ?? Size.gibibytes(10);
+      if (!(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) >= 64)) {
+        invalid(this, KIND, 'badger.storageSize', quantity(size), 'must be at least 64Mi: badger preallocates its value log files');
+      }
+      if (b.storageClassName !== undefined) {
+        check(this, KIND, 'badger.storageClassName', b.storageClassName, checks.dnsSubdomain(b.storageClassName));
+      }
+      const ttl = b.spanTtl ?? '72h';
+      check(this, KIND, 'badger.spanTtl', ttl, duration(ttl));
+      return { kind: JaegerStorage.BADGER, directory: JAEGER_BADGER_DIR, spanTtl: tchecks.goDuration(durationMs(ttl)!) };
+    }
+    const es = props.elasticsearch ?? {};
+    const url = es.url ?? JAEGER_DEFAULT_ELASTICSEARCH_URL;
+    check(this, KIND, 'elasticsearch.url', url, tchecks.elasticsearchUrl(url));
+    if (es.indexPrefix !== undefined) {
+      check(this, KIND, 'elasticsearch.indexPrefix', es.indexPrefix, tchecks.elasticsearchIndexPrefix(es.indexPrefix));
+    }
+    const c = es.credentials;
+    if (c !== undefined) {
+      check(this, KIND, 'elasticsearch.credentials.secretName', c.secretName, checks.dnsSubdomain(c.secretName));
+      for (const field of ['usernameKey', 'passwordKey'] as const) {
+        const key = c[field];
+        if (key !== undefined && !/^[-._a-zA-Z0-9]{1,253}$/.test(key)) {
+          invalid(this, KIND, `elasticsearch.credentials.${field}`, key, "must be a Secret key: letters, digits, '-', '_' and '.'");
+        }
+      }
+    }
+    return { kind: JaegerStorage.ELASTICSEARCH, url, indexPrefix: es.indexPrefix, credentialsFromEnv: c !== undefined };
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A Size as a Kubernetes quantity in the largest whole binary unit: `10Gi`, `512Mi`. */
+function quantity(size: Size): string {
+  const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (mib >= 1024 && Number.isInteger(mib / 1024)) return `${mib / 1024}Gi`;
+  return `${Math.ceil(mib)}Mi`;
+}
