@@ -3,6 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { alertNameProblem, latencyThresholdSeconds, thresholdProblem } from './alerts/rules';
+import { LOGGING_FLAG_CHECKS, maskPasswords } from './logging/checks';
+import { FluentBitConfigFormat } from './logging/fluent-bit';
+import { RobustMqLogLevel } from './robustmq/facts';
 import { DEFAULT_STACK_OPTIONS, StackOptions, buildStack } from './stack';
 import * as tracingChecks from './tracing/checks';
 import { JaegerStorage } from './tracing/facts';
@@ -58,6 +61,13 @@ const FLAGS: FlagSpec[] = [
   { name: 'grafana-folder', value: 'NAME', help: 'Grafana folder of the dashboards', default: DEFAULT_STACK_OPTIONS.grafanaFolder },
   { name: 'no-dashboards', value: '', help: 'emit no dashboard ConfigMaps' },
   { name: 'no-datasources', value: '', help: 'emit no datasource ConfigMap' },
+  { name: 'elasticsearch-url', value: 'URL', help: 'Elasticsearch that Fluent Bit ships logs to', default: DEFAULT_STACK_OPTIONS.elasticsearchUrl },
+  { name: 'elasticsearch-index', value: 'NAME', help: 'Elasticsearch index of the logs', default: DEFAULT_STACK_OPTIONS.elasticsearchIndex },
+  { name: 'elasticsearch-secret', value: 'NAME', help: "Secret with keys 'username' and 'password' for Elasticsearch", default: 'no authentication' },
+  { name: 'elasticsearch-tls', value: '', help: 'talk TLS to Elasticsearch' },
+  { name: 'fluent-bit-config-format', value: 'FORMAT', help: "Fluent Bit configuration format: 'yaml' or 'classic'", default: DEFAULT_STACK_OPTIONS.fluentBitConfigFormat },
+  { name: 'log-level-min', value: 'LEVEL', help: 'ship RobustMQ records of this level and above', default: 'INFO' },
+  { name: 'no-logs', value: '', help: 'deploy no Fluent Bit' },
   { name: 'no-tracing', value: '', help: 'deploy no Jaeger and set no OpenTelemetry variables' },
   { name: 'jaeger-storage', value: 'KIND', help: 'Jaeger span storage: memory, badger or elasticsearch', default: DEFAULT_STACK_OPTIONS.jaegerStorage },
   { name: 'jaeger-namespace', value: 'NS', help: 'namespace of Jaeger', default: DEFAULT_STACK_OPTIONS.jaegerNamespace },
@@ -73,6 +83,12 @@ const FIELD_FLAGS: { [field: string]: string } = {
   disabledAlerts: 'disable-alert',
   runbookUrlPattern: 'runbook-url-pattern',
   grafanaUrl: 'grafana-url',
+  elasticsearchUrl: 'elasticsearch-url',
+  elasticsearchIndex: 'elasticsearch-index',
+  elasticsearchSecret: 'elasticsearch-secret',
+  configFormat: 'fluent-bit-config-format',
+  logLevelMin: 'log-level-min',
+  storage: 'jaeger-storage',
 };
 
 /** The CLI's usage text. */
@@ -94,7 +110,8 @@ class FlagError extends Error {}
 
 function flagProblem(flag: string, value: string, problem: string | undefined): void {
   if (problem !== undefined) {
-    throw new FlagError(`--${flag} '${value}' ${problem}`);
+    // A value may carry a password (https://user:password@host): never echo it.
+    throw new FlagError(`--${flag} '${maskPasswords(value)}' ${problem}`);
   }
 }
 
@@ -193,6 +210,13 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
     (v) => { o.grafanaFolder = v; });
   if (flags.has('no-dashboards')) o.dashboards = false;
   if (flags.has('no-datasources')) o.datasources = false;
+  text('elasticsearch-url', LOGGING_FLAG_CHECKS['elasticsearch-url'], (v) => { o.elasticsearchUrl = v; });
+  text('elasticsearch-index', LOGGING_FLAG_CHECKS['elasticsearch-index'], (v) => { o.elasticsearchIndex = v; });
+  text('elasticsearch-secret', LOGGING_FLAG_CHECKS['elasticsearch-secret'], (v) => { o.elasticsearchSecret = v; });
+  if (flags.has('elasticsearch-tls')) o.elasticsearchTls = true;
+  text('fluent-bit-config-format', LOGGING_FLAG_CHECKS['fluent-bit-config-format'], (v) => { o.fluentBitConfigFormat = v as FluentBitConfigFormat; });
+  text('log-level-min', LOGGING_FLAG_CHECKS['log-level-min'], (v) => { o.logLevelMin = v.toLowerCase() as RobustMqLogLevel; });
+  if (flags.has('no-logs')) o.logs = false;
   if (flags.has('no-tracing')) o.tracing = false;
   text('jaeger-storage', (v) => tracingChecks.jaegerStorage(v), (v) => { o.jaegerStorage = v as JaegerStorage; });
   text('jaeger-namespace', (v) => tracingChecks.jaegerNamespace(v), (v) => { o.jaegerNamespace = v; });
@@ -273,7 +297,7 @@ export function main(argv: string[], io: CliIo = {
     }
     if (e instanceof ValidationError) {
       const flag = FIELD_FLAGS[e.field];
-      io.stderr(`cdk8s-robustmq-observability: ${flag ? `--${flag} '${e.value}' ${e.problem}` : e.message}\n`);
+      io.stderr(`cdk8s-robustmq-observability: ${flag ? `--${flag} '${maskPasswords(e.value)}' ${e.problem}` : maskPasswords(e.message)}\n`);
       return EXIT_USAGE;
     }
     throw e;

@@ -24,3 +24,5 @@ export {
 export { JaegerAlerts, JaegerAlertsProps } from './tracing/jaeger-alerts';
 export { JaegerAlertOptions, JaegerAlertContext } from './tracing/alerts';
 export { OtlpExport, OtlpExportOptions, OtlpProtocol, OtelExportEnv } from './tracing/otel';
+export { FluentBit, FluentBitProps, FluentBitConfigFormat, ContainerLogFormat, ElasticsearchSecretKeys } from './logging/fluent-bit';
+export { ElasticsearchQuery, ErrorsByComponentOptions, LogFilterOptions } from './logging/es-query';

@@ -3,11 +3,14 @@ import { RobustMqAlerts } from './alerts/alerts';
 import { latencyThresholdSeconds } from './alerts/rules';
 import { GrafanaDashboards } from './dashboards/grafana-dashboards';
 import { GrafanaDatasources } from './dashboards/grafana-datasources';
+import { DEFAULT_ELASTICSEARCH_URL } from './logging/checks';
+import { FluentBit, FluentBitConfigFormat } from './logging/fluent-bit';
+import { DEFAULT_LOG_INDEX } from './logging/schema';
 import { DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from './metrics/scrape';
 import { RobustMqServiceMonitor } from './metrics/service-monitor';
 import { ServiceScrapeTarget } from './metrics/target';
 import { RobustMqCluster } from './robustmq/cluster';
-import { ROBUSTMQ_DEFAULT_VERSION } from './robustmq/facts';
+import { ROBUSTMQ_DEFAULT_VERSION, RobustMqLogLevel } from './robustmq/facts';
 import { Jaeger, JaegerStorage } from './tracing/jaeger';
 import { JaegerAlerts } from './tracing/jaeger-alerts';
 import { OtlpExport } from './tracing/otel';
@@ -41,6 +44,14 @@ export interface StackOptions {
   readonly grafanaFolder: string;
   readonly dashboards: boolean;
   readonly datasources: boolean;
+  /** Whether to deploy Fluent Bit shipping RobustMQ's logs to Elasticsearch. */
+  readonly logs: boolean;
+  readonly elasticsearchUrl: string;
+  readonly elasticsearchIndex: string;
+  readonly elasticsearchSecret?: string;
+  readonly elasticsearchTls?: boolean;
+  readonly fluentBitConfigFormat: FluentBitConfigFormat;
+  readonly logLevelMin: RobustMqLogLevel;
   /** Whether to deploy Jaeger and point the RobustMQ pods' OpenTelemetry variables at it. */
   readonly tracing: boolean;
   readonly jaegerStorage: JaegerStorage;
@@ -64,6 +75,11 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   grafanaFolder: 'RobustMQ',
   dashboards: true,
   datasources: true,
+  logs: true,
+  elasticsearchUrl: DEFAULT_ELASTICSEARCH_URL,
+  elasticsearchIndex: DEFAULT_LOG_INDEX,
+  fluentBitConfigFormat: FluentBitConfigFormat.YAML,
+  logLevelMin: RobustMqLogLevel.INFO,
   tracing: true,
   jaegerStorage: JaegerStorage.MEMORY,
   jaegerNamespace: 'monitoring',
@@ -77,6 +93,7 @@ export interface Stack {
   readonly alerts?: RobustMqAlerts;
   readonly dashboards?: GrafanaDashboards;
   readonly datasources?: GrafanaDatasources;
+  readonly fluentBit?: FluentBit;
   readonly jaeger?: Jaeger;
   readonly jaegerAlerts?: JaegerAlerts;
 }
@@ -118,6 +135,26 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
     });
     charts.push(alertsChart);
   }
+  let fluentBit: FluentBit | undefined;
+  if (o.logs) {
+    const logs = new Chart(app, 'logs', { namespace: o.monitoringNamespace });
+    fluentBit = new FluentBit(logs, 'fluent-bit', {
+      cluster,
+      elasticsearchUrl: o.elasticsearchUrl,
+      elasticsearchIndex: o.elasticsearchIndex,
+      elasticsearchSecret: o.elasticsearchSecret,
+      elasticsearchTls: o.elasticsearchTls,
+      configFormat: o.fluentBitConfigFormat,
+      logLevelMin: o.logLevelMin,
+      monitoring: {
+        namespace: o.monitoringNamespace,
+        discoveryLabels: { release: o.prometheusRelease },
+        interval: o.scrapeInterval,
+        scrapeTimeout: o.scrapeTimeout,
+      },
+    });
+    charts.push(logs);
+  }
   let jaeger: Jaeger | undefined;
   let jaegerAlerts: JaegerAlerts | undefined;
   if (o.tracing) {
@@ -149,9 +186,14 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       });
     }
     if (o.datasources) {
-      datasources = new GrafanaDatasources(grafana, 'datasources', { jaeger: jaeger !== undefined, jaegerUrl: jaeger?.endpoint.queryUrl });
+      datasources = new GrafanaDatasources(grafana, 'datasources', {
+        jaeger: jaeger !== undefined,
+        jaegerUrl: jaeger?.endpoint.queryUrl,
+        elasticsearchUrl: o.elasticsearchUrl,
+        elasticsearchIndex: fluentBit?.indexPattern ?? o.elasticsearchIndex,
+      });
     }
     charts.push(grafana);
   }
-  return { charts, cluster, serviceMonitor, alerts, dashboards, datasources, jaeger, jaegerAlerts };
+  return { charts, cluster, serviceMonitor, alerts, dashboards, datasources, fluentBit, jaeger, jaegerAlerts };
 }

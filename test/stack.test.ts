@@ -14,7 +14,7 @@ describe('the default stack', () => {
   const charts = synth();
 
   test('one chart per concern', () => {
-    expect(charts.map((c) => c.chart)).toEqual(['robustmq', 'metrics', 'alerts', 'tracing', 'dashboards']);
+    expect(charts.map((c) => c.chart)).toEqual(['robustmq', 'metrics', 'alerts', 'logs', 'tracing', 'dashboards']);
   });
 
   test('every synthesized object validates against its schema', () => {
@@ -30,7 +30,7 @@ describe('the default stack', () => {
     expect(JSON.stringify(synth())).toBe(JSON.stringify(charts));
   });
 
-  test.each(['robustmq', 'metrics', 'alerts', 'tracing', 'dashboards'])('snapshot of the %s chart', (name) => {
+  test.each(['robustmq', 'metrics', 'alerts', 'logs', 'tracing', 'dashboards'])('snapshot of the %s chart', (name) => {
     expect(charts.find((c) => c.chart === name)!.objects).toMatchSnapshot();
   });
 });

@@ -17,6 +17,14 @@ export const LOG_FIELDS = {
   traceId: 'trace_id',
   /** Span id, when inside a traced span. */
   spanId: 'span_id',
+  /** Name of the innermost span the record was logged in (JSON formatter's `span.name`, lifted). */
+  spanName: 'span_name',
+  /** Every entered span, root first, as RobustMQ's JSON formatter writes them (`spans`, an array of objects). */
+  spans: 'spans',
+  /** The span prefix of a text-format line, `conn{client_id=c1}:publish{topic=t}:` (text format only). */
+  spanPath: 'span_path',
+  /** The record's other event fields (tracing's `fields` without `message`, `trace_id` and `span_id`). */
+  eventFields: 'fields',
   /** Pod name (Fluent Bit kubernetes filter). */
   pod: 'kubernetes.pod_name',
   /** Namespace (Fluent Bit kubernetes filter). */
@@ -45,3 +53,30 @@ export const DEFAULT_LOG_INDEX = 'robustmq-logs';
 export function keywordField(field: LogField): string {
   return field === 'time' ? LOG_FIELDS.time : `${LOG_FIELDS[field]}.keyword`;
 }
+
+/**
+ * The keys RobustMQ's JSON formatter (`formatter = "json"`, tracing-subscriber's JSON format)
+ * writes on every line, before the pipeline reshapes the record into LOG_FIELDS.
+ */
+export const ROBUSTMQ_JSON_KEYS = {
+  /** RFC 3339 UTC time with microseconds, `2026-08-21T07:57:14.123456Z`. */
+  timestamp: 'timestamp',
+  /** TRACE, DEBUG, INFO, WARN or ERROR. */
+  level: 'level',
+  /** The Rust module path that logged. */
+  target: 'target',
+  /** The event's fields; the text is `fields.message`. */
+  fields: 'fields',
+  /** The message inside `fields`. */
+  message: 'message',
+  /** The innermost span (`name` plus its fields), inside a span only. */
+  span: 'span',
+  /** Every entered span, root first, inside a span only. */
+  spans: 'spans',
+} as const;
+
+/**
+ * Prefix of the lifted fields of the innermost span: a span field `client_id` arrives as
+ * `span_client_id` (and the span's name as LOG_FIELDS.spanName).
+ */
+export const SPAN_FIELD_PREFIX = 'span_';

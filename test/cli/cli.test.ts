@@ -30,8 +30,8 @@ describe('synth', () => {
     const r = run(['synth', '--out', dir]);
     expect(r.status).toBe(0);
     expect(r.err).toBe('');
-    expect(fs.readdirSync(dir).sort()).toEqual(['alerts.k8s.yaml', 'dashboards.k8s.yaml', 'metrics.k8s.yaml', 'robustmq.k8s.yaml', 'tracing.k8s.yaml']);
-    expect(r.out).toBe(['robustmq', 'metrics', 'alerts', 'tracing', 'dashboards'].map((c) => `wrote ${path.relative(process.cwd(), path.join(dir, `${c}.k8s.yaml`))}\n`).join(''));
+    expect(fs.readdirSync(dir).sort()).toEqual(['alerts.k8s.yaml', 'dashboards.k8s.yaml', 'logs.k8s.yaml', 'metrics.k8s.yaml', 'robustmq.k8s.yaml', 'tracing.k8s.yaml']);
+    expect(r.out).toBe(['robustmq', 'metrics', 'alerts', 'logs', 'tracing', 'dashboards'].map((c) => `wrote ${path.relative(process.cwd(), path.join(dir, `${c}.k8s.yaml`))}\n`).join(''));
     const objs = readAll(dir);
     const sts = objs.find((o) => o.kind === 'StatefulSet');
     expect(sts.metadata).toMatchObject({ name: 'robustmq-cluster', namespace: 'robustmq' });
@@ -75,7 +75,7 @@ describe('synth', () => {
     const app = new App({ outdir: b, yamlOutputType: YamlOutputType.FILE_PER_CHART });
     buildStack(app);
     app.synth();
-    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml', 'alerts.k8s.yaml', 'tracing.k8s.yaml', 'dashboards.k8s.yaml']) {
+    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml', 'alerts.k8s.yaml', 'logs.k8s.yaml', 'tracing.k8s.yaml', 'dashboards.k8s.yaml']) {
       expect(fs.readFileSync(path.join(a, f), 'utf8')).toBe(fs.readFileSync(path.join(b, f), 'utf8'));
     }
   });
@@ -85,7 +85,7 @@ describe('synth', () => {
     const b = tmp();
     run(['synth', '--out', a]);
     run(['synth', '--out', b]);
-    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml', 'alerts.k8s.yaml', 'tracing.k8s.yaml', 'dashboards.k8s.yaml']) {
+    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml', 'alerts.k8s.yaml', 'logs.k8s.yaml', 'tracing.k8s.yaml', 'dashboards.k8s.yaml']) {
       expect(fs.readFileSync(path.join(a, f))).toEqual(fs.readFileSync(path.join(b, f)));
     }
   });

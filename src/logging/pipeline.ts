@@ -1,0 +1,275 @@
+import { ElasticsearchEndpoint } from './checks';
+import { FluentBitConfigModel, FluentBitSection } from './config';
+import { PARSER_NAMES, robustMqJsonParser, robustMqMultilineParser, robustMqTextParser } from './parsers';
+import { LOG_FIELDS, LOG_LEVELS, ROBUSTMQ_JSON_KEYS, SPAN_FIELD_PREFIX } from './schema';
+
+/**
+ * The RobustMQ log pipeline as a Fluent Bit configuration model: tail the RobustMQ pods'
+ * container logs, join multiline text records, parse RobustMQ's JSON (or text) lines, drop
+ * levels below the minimum, add Kubernetes metadata and the cluster name, reshape the record
+ * into the log schema (LOG_FIELDS), and ship it to Elasticsearch without losing or
+ * duplicating records across restarts and outages. Pure: the construct renders and places it.
+ */
+
+/** The runtime that wrote the container log files: decides the tail input's multiline parser. */
+export type TailLogFormat = 'cri' | 'docker';
+
+/** Environment variables the Elasticsearch credentials arrive in (set from a Secret). */
+export const ES_CREDENTIAL_ENV = { username: 'ES_USER', password: 'ES_PASSWORD' } as const;
+
+/** The service account files the kubernetes filter authenticates with. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** The in-cluster API server address. */
+export const KUBE_URL = 'https://kubernetes.default.svc:443';
+
+/** Prefix under which tracing's event fields are lifted before the chosen ones are renamed. */
+const EVENT_FIELD_PREFIX = 'fields_';
+
+/** Where and how to ship to Elasticsearch. */
+export interface ElasticsearchOutputOptions {
+  readonly endpoint: ElasticsearchEndpoint;
+  /** The index, or with `daily` the prefix of `<index>-YYYY.MM.DD`. */
+  readonly index: string;
+  readonly daily: boolean;
+  readonly tls: boolean;
+  readonly tlsVerify: boolean;
+  /** A CA certificate file inside the container. */
+  readonly caFile?: string;
+  /** Send credentials from the ES_USER / ES_PASSWORD environment variables. */
+  readonly credentials: boolean;
+  /** Retries per chunk; undefined retries without limit. */
+  readonly retryLimit?: number;
+  /** Cap of the output's filesystem buffer, a Fluent Bit size. */
+  readonly storageTotalLimitSize?: string;
+}
+
+/** Everything the pipeline is built from, resolved and validated by the construct. */
+export interface RobustMqPipelineOptions {
+  /** The RobustMQ cluster name, written to every record as LOG_FIELDS.cluster. */
+  readonly clusterName: string;
+  /** The tail input's path glob. */
+  readonly logPath: string;
+  /** Tag prefix: records are tagged `<tagPrefix>.<path of the file with dots>`. */
+  readonly tagPrefix: string;
+  readonly containerLogFormat: TailLogFormat;
+  /** Writable directory (in the container) for the offsets DB and the filesystem buffers. */
+  readonly stateDir: string;
+  /** Fluent Bit's own log level. */
+  readonly agentLogLevel: string;
+  /** The lowest RobustMQ level shipped, one of LOG_LEVELS. */
+  readonly logLevelMin: string;
+  readonly httpPort: number;
+  /** The tail input's in-memory buffer cap, a Fluent Bit size. */
+  readonly memBufLimit: string;
+  /** Memory for chunks loaded back from the filesystem after a restart, a Fluent Bit size. */
+  readonly storageBacklogMemLimit: string;
+  /** Longest line read; longer lines are skipped. */
+  readonly bufferMaxSize: string;
+  readonly elasticsearch: ElasticsearchOutputOptions;
+}
+
+/** The tag pattern of the tail input and the filters' `match`. */
+export function tagMatch(tagPrefix: string): string {
+  return `${tagPrefix}.*`;
+}
+
+/** The kubernetes filter's Kube_Tag_Prefix for a tail tag prefix (tail expands `*` to the file path with dots). */
+export function kubeTagPrefix(tagPrefix: string): string {
+  return `${tagPrefix}.var.log.containers.`;
+}
+
+/** The levels below `min` (upper case), which the level filter drops. */
+export function levelsBelow(min: string): string[] {
+  const i = (LOG_LEVELS as readonly string[]).indexOf(min.toUpperCase());
+  return i <= 0 ? [] : LOG_LEVELS.slice(0, i);
+}
+
+/** The pipeline's configuration model. */
+export function robustMqPipeline(o: RobustMqPipelineOptions): FluentBitConfigModel {
+  const match = tagMatch(o.tagPrefix);
+  const service = {
+    'flush': '1',
+    'log_level': o.agentLogLevel,
+    'http_server': 'On',
+    'http_listen': '0.0.0.0',
+    'http_port': String(o.httpPort),
+    'health_check': 'On',
+    'hc_errors_count': '5',
+    'hc_retry_failure_count': '5',
+    'hc_period': '60',
+    'storage.path': `${o.stateDir}/buffers`,
+    'storage.sync': 'normal',
+    'storage.checksum': 'Off',
+    'storage.backlog.mem_limit': o.storageBacklogMemLimit,
+    'storage.max_chunks_up': '128',
+    'storage.metrics': 'On',
+  };
+
+  const tail: FluentBitSection = {
+    'name': 'tail',
+    'alias': `${o.tagPrefix}_tail`,
+    'tag': match,
+    'path': o.logPath,
+    // containerd/CRI-O (`cri`) or dockershim (`docker`): unwraps the runtime's line format and
+    // joins the lines the runtime split (partial lines).
+    'multiline.parser': o.containerLogFormat,
+    // Offsets survive restarts: nothing read twice, nothing skipped.
+    'db': `${o.stateDir}/tail.db`,
+    'db.sync': 'normal',
+    'db.locking': 'true',
+    // A file first seen is read from its start, so lines written before Fluent Bit started are not lost.
+    'read_from_head': 'true',
+    // Chunks go to disk, so back-pressure and restarts lose nothing.
+    'storage.type': 'filesystem',
+    'mem_buf_limit': o.memBufLimit,
+    'buffer_chunk_size': '64KB',
+    'buffer_max_size': o.bufferMaxSize,
+    'skip_long_lines': 'On',
+    'refresh_interval': '5',
+    'rotate_wait': '30',
+  };
+
+  const filters: FluentBitSection[] = [
+    // Text format only: join continuation lines (the start-up config dump) to their record.
+    {
+      'name': 'multiline',
+      'alias': `${o.tagPrefix}_multiline`,
+      'match': match,
+      'multiline.key_content': 'log',
+      'multiline.parser': PARSER_NAMES.multiline,
+      'flush_ms': '2000',
+      'emitter_name': `${o.tagPrefix}_multiline_emitter`,
+      'emitter_storage.type': 'filesystem',
+      'emitter_mem_buf_limit': o.memBufLimit,
+    },
+    // RobustMQ's JSON line first, then its text format; a line neither parses keeps its `log`.
+    {
+      name: 'parser',
+      alias: `${o.tagPrefix}_parser`,
+      match,
+      key_name: 'log',
+      parser: [PARSER_NAMES.json, PARSER_NAMES.text],
+      reserve_data: 'On',
+      preserve_key: 'Off',
+    },
+  ];
+
+  const dropped = levelsBelow(o.logLevelMin);
+  if (dropped.length > 0) {
+    // Exclude the levels below the minimum rather than keep a list: a record without a level
+    // (a panic on stderr, a line no parser understood) is shipped, not lost.
+    filters.push({
+      name: 'grep',
+      alias: `${o.tagPrefix}_level`,
+      match,
+      exclude: `${LOG_FIELDS.level} ^(?:${dropped.join('|')})$`,
+    });
+  }
+
+  filters.push(
+    {
+      'name': 'kubernetes',
+      'alias': `${o.tagPrefix}_kubernetes`,
+      'match': match,
+      'kube_url': KUBE_URL,
+      'kube_ca_file': `${SERVICE_ACCOUNT_DIR}/ca.crt`,
+      'kube_token_file': `${SERVICE_ACCOUNT_DIR}/token`,
+      'kube_tag_prefix': kubeTagPrefix(o.tagPrefix),
+      'merge_log': 'On',
+      'keep_log': 'Off',
+      'k8s-logging.parser': 'On',
+      'k8s-logging.exclude': 'Off',
+      'labels': 'On',
+      'annotations': 'Off',
+    },
+    // tracing's event fields: `fields.message` becomes `message` (and `trace_id`, `span_id` when
+    // present); the rest goes back under `fields`.
+    {
+      name: 'nest',
+      alias: `${o.tagPrefix}_lift_fields`,
+      match,
+      operation: 'lift',
+      nested_under: ROBUSTMQ_JSON_KEYS.fields,
+      add_prefix: EVENT_FIELD_PREFIX,
+    },
+    // The innermost span: `span.name` becomes `span_name`, its fields `span_<field>`.
+    {
+      name: 'nest',
+      alias: `${o.tagPrefix}_lift_span`,
+      match,
+      operation: 'lift',
+      nested_under: ROBUSTMQ_JSON_KEYS.span,
+      add_prefix: SPAN_FIELD_PREFIX,
+    },
+    {
+      name: 'modify',
+      alias: `${o.tagPrefix}_schema`,
+      match,
+      rename: [
+        `${EVENT_FIELD_PREFIX}${ROBUSTMQ_JSON_KEYS.message} ${LOG_FIELDS.message}`,
+        `${EVENT_FIELD_PREFIX}${LOG_FIELDS.traceId} ${LOG_FIELDS.traceId}`,
+        `${EVENT_FIELD_PREFIX}${LOG_FIELDS.spanId} ${LOG_FIELDS.spanId}`,
+        // A line no parser understood still has a message.
+        `log ${LOG_FIELDS.message}`,
+      ],
+      add: `${LOG_FIELDS.cluster} ${o.clusterName}`,
+    },
+    {
+      name: 'nest',
+      alias: `${o.tagPrefix}_nest_fields`,
+      match,
+      operation: 'nest',
+      wildcard: `${EVENT_FIELD_PREFIX}*`,
+      nest_under: LOG_FIELDS.eventFields,
+      remove_prefix: EVENT_FIELD_PREFIX,
+    },
+  );
+
+  const es = o.elasticsearch;
+  const output: Record<string, string | string[]> = {
+    name: 'es',
+    alias: `${o.tagPrefix}_elasticsearch`,
+    match,
+    host: es.endpoint.host,
+    port: String(es.endpoint.port),
+  };
+  if (es.endpoint.path !== '') output.path = es.endpoint.path;
+  if (es.daily) {
+    output.logstash_format = 'On';
+    output.logstash_prefix = es.index;
+    output.logstash_dateformat = '%Y.%m.%d';
+  } else {
+    output.index = es.index;
+  }
+  Object.assign(output, {
+    time_key: LOG_FIELDS.time,
+    // Elasticsearch 8 refuses `_type`: no Type, and suppress it.
+    suppress_type_name: 'On',
+    // A retried chunk writes the same ids: Elasticsearch answers 409 for records it already has,
+    // which the output counts as done, so retries never duplicate.
+    generate_id: 'On',
+    replace_dots: 'On',
+    trace_error: 'On',
+    retry_limit: es.retryLimit === undefined ? 'no_limits' : String(es.retryLimit),
+    tls: es.tls ? 'On' : 'Off',
+  });
+  if (es.tls) {
+    output['tls.verify'] = es.tlsVerify ? 'On' : 'Off';
+    if (es.caFile) output['tls.ca_file'] = es.caFile;
+  }
+  if (es.credentials) {
+    output.http_user = `\${${ES_CREDENTIAL_ENV.username}}`;
+    output.http_passwd = `\${${ES_CREDENTIAL_ENV.password}}`;
+  }
+  if (es.storageTotalLimitSize) output['storage.total_limit_size'] = es.storageTotalLimitSize;
+
+  return {
+    service,
+    parsers: [robustMqJsonParser(), robustMqTextParser()],
+    multilineParsers: [robustMqMultilineParser()],
+    inputs: [tail],
+    filters,
+    outputs: [output],
+  };
+}

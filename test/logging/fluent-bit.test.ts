@@ -1,0 +1,302 @@
+import { App, Chart, Testing, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { ContainerLogFormat, FluentBit, FluentBitConfigFormat, FluentBitProps } from '../../src/logging/fluent-bit';
+import { RobustMqServiceMonitor } from '../../src/metrics/service-monitor';
+import { RobustMqCluster } from '../../src/robustmq/cluster';
+import { ValidationError } from '../../src/validation/errors';
+import { warningsOf } from '../../src/validation/warnings';
+import { validateAll } from '../support/schema';
+import { one } from '../support/synth';
+
+process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
+
+function setup(props: FluentBitProps = {}, withCluster = true) {
+  const app = Testing.app();
+  const mq = new Chart(app, 'mq', { namespace: 'robustmq' });
+  const cluster = new RobustMqCluster(mq, 'cluster', { clusterName: 'prod-mq' });
+  const logs = new Chart(app, 'logs', { namespace: 'logging' });
+  const fb = new FluentBit(logs, 'fluent-bit', withCluster ? { cluster, ...props } : props);
+  return { app, mq, cluster, logs, fb };
+}
+
+function refuse(make: () => unknown, message: RegExp): ValidationError {
+  let error: unknown;
+  try {
+    make();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as Error).message).toMatch(message);
+  return error as ValidationError;
+}
+
+describe('FluentBit objects', () => {
+  const { logs, fb } = setup({ elasticsearchSecret: 'es-creds' });
+  const objs = Testing.synth(logs);
+  const ds = one(objs, 'DaemonSet');
+  const pod = ds.spec.template.spec;
+  const container = pod.containers[0];
+
+  test('DaemonSet, ServiceAccount, ClusterRole, ClusterRoleBinding, ConfigMap, Service and ServiceMonitor', () => {
+    expect(objs.map((o) => o.kind).sort()).toEqual(
+      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'DaemonSet', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+  });
+
+  test('every object validates against its schema', () => {
+    expect(() => validateAll(objs)).not.toThrow();
+  });
+
+  test('the children are reachable', () => {
+    expect(fb.daemonSet).toBeInstanceOf(kplus.DaemonSet);
+    expect(fb.serviceAccount).toBeInstanceOf(kplus.ServiceAccount);
+    expect(fb.configMap).toBeInstanceOf(kplus.ConfigMap);
+    expect(fb.service).toBeInstanceOf(kplus.Service);
+    expect(fb.serviceMonitor).toBeInstanceOf(RobustMqServiceMonitor);
+    expect(fb.clusterRole.kind).toBe('ClusterRole');
+    expect(fb.clusterRoleBinding.kind).toBe('ClusterRoleBinding');
+    expect(fb.container.name).toBe('fluent-bit');
+    expect(fb.configText).toContain('pipeline:');
+    expect(fb.namespace).toBe('logging');
+    expect(fb.clusterName).toBe('prod-mq');
+    expect(fb.indexPattern).toBe('robustmq-logs');
+  });
+
+  test('the ClusterRole allows only get, list and watch on pods and namespaces', () => {
+    const role = one(objs, 'ClusterRole');
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['namespaces', 'pods'], verbs: ['get', 'list', 'watch'] }]);
+    expect(role.metadata.namespace).toBeUndefined();
+    expect(role.aggregationRule).toBeUndefined();
+  });
+
+  test('the binding gives it to the ServiceAccount the pods run as', () => {
+    const binding = one(objs, 'ClusterRoleBinding');
+    const sa = one(objs, 'ServiceAccount');
+    expect(binding.metadata.namespace).toBeUndefined();
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: one(objs, 'ClusterRole').metadata.name });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: 'logging' }]);
+    expect(pod.serviceAccountName).toBe(sa.metadata.name);
+  });
+
+  test('the service account token is mounted (the kubernetes filter needs it)', () => {
+    expect(pod.automountServiceAccountToken).toBe(true);
+  });
+
+  test('reads /var/log read-only and writes only its host state directory', () => {
+    const volumes = Object.fromEntries(pod.volumes.map((v: any) => [v.name, v]));
+    const mounts = Object.fromEntries(container.volumeMounts.map((m: any) => [m.name, m]));
+    expect(volumes.varlog.hostPath).toEqual({ path: '/var/log', type: 'Directory' });
+    expect(mounts.varlog).toEqual({ name: 'varlog', mountPath: '/var/log', readOnly: true });
+    expect(volumes.state.hostPath).toEqual({ path: '/var/lib/fluent-bit/logging.fluent-bit', type: 'DirectoryOrCreate' });
+    expect(mounts.state).toEqual({ name: 'state', mountPath: '/var/lib/fluent-bit' });
+    expect(mounts.config.readOnly).toBe(true);
+    const writable = container.volumeMounts.filter((m: any) => !m.readOnly).map((m: any) => m.mountPath);
+    expect(writable).toEqual(['/var/lib/fluent-bit']);
+  });
+
+  test('root only to read host logs: read-only root filesystem, no capabilities, no escalation', () => {
+    expect(pod.securityContext).toMatchObject({ runAsUser: 0, runAsNonRoot: false });
+    expect(container.securityContext).toEqual({
+      runAsUser: 0,
+      runAsGroup: 0,
+      runAsNonRoot: false,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod.hostNetwork).toBe(false);
+  });
+
+  test('tolerates every taint, so every node is covered', () => {
+    expect(pod.tolerations).toEqual([{ operator: 'Exists' }]);
+  });
+
+  test('pinned image, started with the rendered configuration', () => {
+    expect(container.image).toBe('cr.fluentbit.io/fluent/fluent-bit:5.0.9');
+    expect(container.image).toMatch(/:(3\.[2-9]|[4-9])\.[0-9]+\.[0-9]+$/);
+    expect(container.args).toEqual(['--config=/fluent-bit/etc/robustmq/fluent-bit.yaml']);
+    expect(one(objs, 'ConfigMap').data['fluent-bit.yaml']).toBe(fb.configText);
+    expect(ds.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('liveness / and readiness /api/v2/health over HTTP on 2020; resources set', () => {
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/', port: 2020, scheme: 'HTTP' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/api/v2/health', port: 2020, scheme: 'HTTP' });
+    expect(container.ports).toEqual([{ name: 'http-metrics', containerPort: 2020, protocol: 'TCP' }]);
+    expect(container.resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });
+    expect(container.resources.limits).toEqual({ cpu: '1', memory: '512Mi' });
+  });
+
+  test('credentials come from the Secret through environment variables', () => {
+    expect(container.env).toEqual([
+      { name: 'ES_USER', valueFrom: { secretKeyRef: { name: 'es-creds', key: 'username' } } },
+      { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: 'es-creds', key: 'password' } } },
+    ]);
+  });
+
+  test('no literal password anywhere in the synthesized output', () => {
+    const text = Yaml.stringify(...objs);
+    expect(text).not.toMatch(/passw(?:or)?d\s*[=:]\s*(?!\$\{ES_PASSWORD\})\S/i);
+    expect(text).not.toMatch(/HTTP_Passwd\s+(?!\$\{ES_PASSWORD\})\S/i);
+    expect(text).not.toMatch(/:\/\/[^/@\s]*:[^/@\s]*@/);
+    for (const e of container.env) expect(e.value).toBeUndefined();
+    expect(objs.find((o) => o.kind === 'Secret')).toBeUndefined();
+  });
+
+  test('a named port 2020 on the Service selects the pods', () => {
+    const svc = one(objs, 'Service');
+    expect(svc.spec.ports).toEqual([{ name: 'http-metrics', port: 2020, targetPort: 2020, protocol: 'TCP' }]);
+    for (const [k, v] of Object.entries(svc.spec.selector)) expect(ds.spec.template.metadata.labels[k]).toBe(v);
+    expect(ds.spec.selector.matchLabels).toEqual(svc.spec.selector);
+    expect(Object.keys(ds.spec.template.metadata.labels).some((k) => k.startsWith('cdk8s.io'))).toBe(false);
+  });
+
+  test('the ServiceMonitor scrapes /api/v2/metrics/prometheus on the named port and keeps every family', () => {
+    const sm = one(objs, 'ServiceMonitor');
+    const svc = one(objs, 'Service');
+    expect(sm.spec.endpoints).toHaveLength(1);
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'http-metrics', path: '/api/v2/metrics/prometheus' });
+    expect(sm.spec.endpoints[0].metricRelabelings).toBeUndefined();
+    expect(sm.spec.endpoints[0].relabelings).toContainEqual({ action: 'replace', replacement: 'prod-mq', targetLabel: 'cluster' });
+    for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) expect(svc.metadata.labels[k]).toBe(v);
+    expect(sm.metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
+    expect(sm.metadata.name).toBe('fluent-bit');
+  });
+});
+
+describe('FluentBit options', () => {
+  test('monitoring options: namespace, discovery labels, interval', () => {
+    const { app, fb } = setup({ monitoring: { namespace: 'monitoring', discoveryLabels: { release: 'prom' }, interval: '15s' } });
+    const sm = Testing.synth(Chart.of(fb)).find((o) => o.kind === 'ServiceMonitor');
+    expect(sm.metadata).toMatchObject({ namespace: 'monitoring', labels: { release: 'prom' } });
+    expect(sm.spec.namespaceSelector).toEqual({ matchNames: ['logging'] });
+    expect(sm.spec.endpoints[0].interval).toBe('15s');
+    expect(app).toBeDefined();
+  });
+
+  test('classic format: two files, started with the .conf', () => {
+    const { logs, fb } = setup({ configFormat: FluentBitConfigFormat.CLASSIC });
+    const objs = Testing.synth(logs);
+    expect(Object.keys(one(objs, 'ConfigMap').data).sort()).toEqual(['fluent-bit.conf', 'parsers.conf']);
+    expect(one(objs, 'DaemonSet').spec.template.spec.containers[0].args).toEqual(['--config=/fluent-bit/etc/robustmq/fluent-bit.conf']);
+    expect(fb.configFormat).toBe(FluentBitConfigFormat.CLASSIC);
+  });
+
+  test('docker runtime mounts /var/lib/docker/containers read-only', () => {
+    const { logs } = setup({ containerLogFormat: ContainerLogFormat.DOCKER });
+    const c = one(Testing.synth(logs), 'DaemonSet').spec.template.spec.containers[0];
+    expect(c.volumeMounts).toContainEqual({ name: 'docker-containers', mountPath: '/var/lib/docker/containers', readOnly: true });
+  });
+
+  test('configurable tolerations', () => {
+    const { logs } = setup({ tolerations: [kplus.NodeTaintQuery.exists('dedicated', { effect: kplus.TaintEffect.NO_SCHEDULE })] });
+    expect(one(Testing.synth(logs), 'DaemonSet').spec.template.spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  test('a CA Secret is mounted and used', () => {
+    const { logs } = setup({ elasticsearchUrl: 'https://es:9200', elasticsearchCaSecret: { name: 'es-ca', key: 'ca.pem' } });
+    const spec = one(Testing.synth(logs), 'DaemonSet').spec.template.spec;
+    expect(spec.volumes).toContainEqual({ name: 'elasticsearch-ca', secret: { secretName: 'es-ca', items: [{ key: 'ca.pem', path: 'ca.crt' }] } });
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'elasticsearch-ca', mountPath: '/fluent-bit/tls', readOnly: true });
+  });
+
+  test('bring your own RobustMQ: namespace and pod name prefix', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'logs', { namespace: 'logging' });
+    const fb = new FluentBit(chart, 'fb', { sourceNamespace: 'mq', podNamePrefix: 'my-robustmq-', containerName: 'robustmq' });
+    expect(fb.logPath).toBe('/var/log/containers/my-robustmq-*_mq_robustmq-*.log');
+    expect(fb.clusterName).toBe('my-robustmq');
+    expect(fb.configText).toContain('add: robustmq_cluster my-robustmq');
+    expect(() => validateAll(Testing.synth(chart))).not.toThrow();
+  });
+
+  test('credentials over plain HTTP are accepted with a warning', () => {
+    const { fb } = setup({ elasticsearchSecret: 'es-creds' });
+    expect(warningsOf(fb).join('\n')).toMatch(/plain HTTP/);
+    expect(warningsOf(setup({ elasticsearchSecret: 'es-creds', elasticsearchUrl: 'https://es:9200' }).fb)).toEqual([]);
+  });
+
+  test('synthesis is deterministic', () => {
+    const a = Yaml.stringify(...Testing.synth(setup().logs));
+    const b = Yaml.stringify(...Testing.synth(setup().logs));
+    expect(a).toBe(b);
+  });
+
+  test('a namespace-less chart with an explicit namespace', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    const mq = new Chart(app, 'mq', { namespace: 'robustmq' });
+    const cluster = new RobustMqCluster(mq, 'cluster');
+    new FluentBit(chart, 'fb', { cluster, namespace: 'logging' });
+    const objs = chart.toJson();
+    expect(one(objs, 'DaemonSet').metadata.namespace).toBe('logging');
+    expect(one(objs, 'ClusterRole').metadata.namespace).toBeUndefined();
+  });
+});
+
+describe('FluentBit refuses bad input, naming the field', () => {
+  test.each<[string, FluentBitProps, RegExp]>([
+    ['ftp URL', { elasticsearchUrl: 'ftp://x' }, /^FluentBit 'logs\/fluent-bit': elasticsearchUrl 'ftp:\/\/x' must be an http:\/\/ or https:\/\/ URL/],
+    ['port out of range', { elasticsearchUrl: 'http://es:70000' }, /elasticsearchUrl 'http:\/\/es:70000' must be .*port from 1 to 65535/],
+    ['port 0', { elasticsearchUrl: 'http://es:0' }, /elasticsearchUrl 'http:\/\/es:0'/],
+    ['no host', { elasticsearchUrl: 'http://' }, /elasticsearchUrl/],
+    ['query string', { elasticsearchUrl: 'http://es:9200/?x=1' }, /elasticsearchUrl/],
+    ['config format xml', { configFormat: 'xml' as any }, /configFormat 'xml' must be one of 'yaml', 'classic'/],
+    ['upper-case index', { elasticsearchIndex: 'RobustMQ' }, /elasticsearchIndex 'RobustMQ' must be an Elasticsearch index name/],
+    ['index with a space', { elasticsearchIndex: 'robust mq' }, /elasticsearchIndex/],
+    ['index with *', { elasticsearchIndex: 'logs*' }, /elasticsearchIndex/],
+    ['index starting with _', { elasticsearchIndex: '_logs' }, /elasticsearchIndex/],
+    ['index ..', { elasticsearchIndex: '..' }, /elasticsearchIndex/],
+    ['index too long', { elasticsearchIndex: 'a'.repeat(256) }, /elasticsearchIndex/],
+    ['daily prefix too long', { elasticsearchIndex: 'a'.repeat(250), elasticsearchDailyIndices: true }, /elasticsearchIndex .* '-YYYY.MM.DD'/],
+    ['buffer size with a space', { memBufLimit: '50 MB' }, /memBufLimit '50 MB' must be a Fluent Bit size/],
+    ['buffer size unit', { memBufLimit: '50XB' }, /memBufLimit/],
+    ['zero buffer size', { storageBacklogMemLimit: '0MB' }, /storageBacklogMemLimit/],
+    ['tiny line limit', { bufferMaxSize: '1K' }, /bufferMaxSize '1K' must be at least 64KB/],
+    ['bad level', { logLevelMin: 'fatal' as any }, /logLevelMin 'fatal' must be a log level/],
+    ['bad agent level', { agentLogLevel: 'verbose' }, /agentLogLevel 'verbose' must be one of/],
+    ['bad retry limit', { retryLimit: 0 }, /retryLimit '0' must be a whole number/],
+    ['tls false with https', { elasticsearchUrl: 'https://es:9200', elasticsearchTls: false }, /elasticsearchTls 'false' must not be false/],
+    ['CA without TLS', { elasticsearchCaSecret: { name: 'ca', key: 'ca.crt' } }, /elasticsearchCaSecret 'ca' needs TLS/],
+    ['bad secret name', { elasticsearchSecret: 'Es_Creds' }, /elasticsearchSecret 'Es_Creds' must be a DNS-1123 subdomain/],
+    ['keys without secret', { elasticsearchSecretKeys: { username: 'u' } }, /elasticsearchSecretKeys .* needs elasticsearchSecret/],
+    ['bad tag prefix', { tagPrefix: 'robust.mq' }, /tagPrefix 'robust.mq'/],
+    ['state dir under /var/log', { hostStateDir: '/var/log/fb' }, /hostStateDir '\/var\/log\/fb'/],
+    ['relative state dir', { hostStateDir: 'state' }, /hostStateDir 'state'/],
+    ['monitoring over TLS', { monitoring: { tls: {} } }, /monitoring.tls/],
+    ['sourceNamespace with cluster', { sourceNamespace: 'x' }, /sourceNamespace 'x' must not be set together with cluster/],
+    ['another cluster name', { clusterName: 'other' }, /clusterName 'other' must be the cluster's own name 'prod-mq'/],
+  ])('%s', (_, props, message) => {
+    refuse(() => setup(props), message);
+  });
+
+  test('no source', () => {
+    refuse(() => setup({}, false), /sourceNamespace 'undefined' must be set when no cluster is given/);
+  });
+
+  test('no namespace', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    refuse(() => new FluentBit(chart, 'fb', { sourceNamespace: 'mq', podNamePrefix: 'mq-' }), /namespace 'undefined' must be set/);
+  });
+
+  describe('a literal password', () => {
+    test.each<[string, FluentBitProps, RegExp]>([
+      ['in the URL', { elasticsearchUrl: 'https://elastic:hunter2@es:9200' }, /elasticsearchUrl 'https:\/\/elastic:<hidden>@es:9200' must not carry a password/],
+      ['password= in a value', { elasticsearchIndex: 'password=hunter2' }, /elasticsearchIndex 'password=<hidden>' must not carry a password/],
+      ['http_passwd in a value', { elasticsearchSecret: 'http_passwd hunter2' }, /elasticsearchSecret 'http_passwd <hidden>' must not carry a password/],
+      ['as a prop', { elasticsearchPassword: 'hunter2' } as any, /elasticsearchPassword '\(hidden\)' must not be set: credentials come only from a Secret/],
+      ['http_passwd as a prop', { http_passwd: 'hunter2' } as any, /http_passwd/],
+      ['in monitoring labels', { monitoring: { discoveryLabels: { release: 'password=hunter2' } } }, /monitoring.discoveryLabels.release/],
+    ])('%s', (_, props, message) => {
+      const e = refuse(() => setup(props), message);
+      expect(e.message).not.toContain('hunter2');
+    });
+
+    test('the Secret key named "password" is fine', () => {
+      expect(() => setup({ elasticsearchSecret: 'es', elasticsearchSecretKeys: { password: 'password', username: 'user' } })).not.toThrow();
+    });
+  });
+});

@@ -1,0 +1,286 @@
+import { FluentBitConfigModel, FluentBitSection } from '../../../src/logging/config';
+
+/**
+ * A JavaScript model of the Fluent Bit filters the pipeline uses (multiline, parser, grep,
+ * kubernetes, nest, modify) and of the es output's document, driven by a parsed configuration
+ * model. It runs the configuration's own regular expressions, so a test over it shows what
+ * records the rendered configuration makes of RobustMQ's lines. `flags` is '' or 'm' (Onigmo's
+ * `^`/`$` are line anchors, like JavaScript's `m`).
+ */
+
+export type LogRecord = { [key: string]: any };
+
+/** A record and the event time the pipeline gave it. */
+export interface Event {
+  readonly time?: string;
+  readonly record: LogRecord;
+}
+
+/** Kubernetes metadata the kubernetes filter would add. */
+export interface PodMeta {
+  readonly pod: string;
+  readonly namespace: string;
+  readonly container: string;
+  readonly node: string;
+}
+
+/** A CRI log line: `<time> <stream> <F|P> <content>`. */
+export function criLine(content: string, time = '2026-08-21T07:57:14.200000000Z', stream = 'stdout', tag = 'F'): string {
+  return `${time} ${stream} ${tag} ${content}`;
+}
+
+/** The built-in cri multiline parser: unwraps CRI lines and joins partial (P) lines. */
+export function unwrapCri(lines: string[]): Event[] {
+  const re = /^(?<time>[^ ]+) (?<stream>stdout|stderr) (?<logtag>[^ ]*) (?<log>[\s\S]*)$/;
+  const out: Event[] = [];
+  let partial = '';
+  for (const line of lines) {
+    const m = re.exec(line);
+    if (!m) throw new Error(`not a CRI line: ${line}`);
+    const g = m.groups!;
+    if (g.logtag.startsWith('P')) {
+      partial += g.log;
+      continue;
+    }
+    out.push({ time: g.time, record: { stream: g.stream, _p: 'F', log: partial + g.log } });
+    partial = '';
+  }
+  return out;
+}
+
+/** Docker's json-file line, as the built-in docker multiline parser unwraps it. */
+export function unwrapDocker(lines: string[]): Event[] {
+  return lines.map((l) => {
+    const o = JSON.parse(l);
+    return { time: o.time, record: { log: String(o.log).replace(/\n$/, ''), stream: o.stream, time: o.time } };
+  });
+}
+
+function list(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return typeof value === 'string' ? [value] : [...value];
+}
+
+function one(section: FluentBitSection, key: string): string | undefined {
+  const v = section[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new Error(`${section.name}: ${key} is a list`);
+  return v;
+}
+
+function isMap(v: unknown): v is LogRecord {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function multiline(model: FluentBitConfigModel, f: FluentBitSection, events: Event[], flags: string): Event[] {
+  const parserName = one(f, 'multiline.parser')!;
+  const parser = model.multilineParsers.find((p) => p.name === parserName);
+  if (!parser) throw new Error(`multiline parser ${parserName} is not defined`);
+  const key = one(f, 'multiline.key_content')!;
+  const rules = parser.rules.map((r) => ({ ...r, re: new RegExp(r.regex, flags) }));
+  const out: Event[] = [];
+  let pending: { event: Event; lines: string[]; state: string } | undefined;
+  const flush = () => {
+    if (pending) out.push({ time: pending.event.time, record: { ...pending.event.record, [key]: pending.lines.join('\n') } });
+    pending = undefined;
+  };
+  for (const e of events) {
+    const content = e.record[key];
+    if (typeof content !== 'string') {
+      flush();
+      out.push(e);
+      continue;
+    }
+    if (pending) {
+      const cont = rules.find((r) => r.state === pending!.state && r.state !== 'start_state' && r.re.test(content));
+      if (cont) {
+        pending.lines.push(content);
+        pending.state = cont.nextState;
+        continue;
+      }
+      flush();
+    }
+    const start = rules.find((r) => r.state === 'start_state' && r.re.test(content));
+    if (start) {
+      pending = { event: e, lines: [content], state: start.nextState };
+    } else {
+      out.push(e);
+    }
+  }
+  flush();
+  return out;
+}
+
+function applyParser(model: FluentBitConfigModel, name: string, value: string, flags: string): { fields: LogRecord; time?: string } | undefined {
+  const def = model.parsers.find((p) => p.name === name);
+  if (!def) throw new Error(`parser ${name} is not defined`);
+  let fields: LogRecord;
+  if (def.format === 'json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+    if (!isMap(parsed)) return undefined;
+    fields = { ...parsed };
+  } else if (def.format === 'regex') {
+    const m = new RegExp(one(def, 'regex')!, flags).exec(value);
+    if (!m || !m.groups) return undefined;
+    fields = {};
+    for (const [k, v] of Object.entries(m.groups)) {
+      if (v === undefined) continue;
+      if (v === '' && def.skip_empty_values === 'On') continue;
+      fields[k] = v;
+    }
+  } else {
+    throw new Error(`parser format ${def.format} is not simulated`);
+  }
+  const timeKey = one(def, 'time_key');
+  let time: string | undefined;
+  if (timeKey && typeof fields[timeKey] === 'string') {
+    time = fields[timeKey];
+    if (def.time_keep !== 'On') delete fields[timeKey];
+  }
+  return { fields, time };
+}
+
+function parserFilter(model: FluentBitConfigModel, f: FluentBitSection, events: Event[], flags: string): Event[] {
+  const key = one(f, 'key_name')!;
+  return events.map((e) => {
+    const value = e.record[key];
+    if (typeof value !== 'string') return e;
+    for (const name of list(f.parser)) {
+      const parsed = applyParser(model, name, value, flags);
+      if (!parsed) continue;
+      const kept: LogRecord = {};
+      if (one(f, 'reserve_data') === 'On') {
+        for (const [k, v] of Object.entries(e.record)) if (k !== key || one(f, 'preserve_key') === 'On') kept[k] = v;
+      }
+      return { time: parsed.time ?? e.time, record: { ...kept, ...parsed.fields } };
+    }
+    return e;
+  });
+}
+
+function grep(f: FluentBitSection, events: Event[], flags: string): Event[] {
+  const rules = [
+    ...list(f.regex).map((r) => ({ keep: true, r })),
+    ...list(f.exclude).map((r) => ({ keep: false, r })),
+  ].map(({ keep, r }) => {
+    const sp = r.indexOf(' ');
+    return { keep, key: r.slice(0, sp), re: new RegExp(r.slice(sp + 1), flags) };
+  });
+  return events.filter((e) => rules.every(({ keep, key, re }) => {
+    const v = e.record[key];
+    const matches = typeof v === 'string' && re.test(v);
+    return keep ? matches : !matches;
+  }));
+}
+
+function kubernetes(f: FluentBitSection, events: Event[], meta: PodMeta): Event[] {
+  return events.map((e) => {
+    const record: LogRecord = { ...e.record };
+    if (one(f, 'merge_log') === 'On' && typeof record.log === 'string') {
+      try {
+        const parsed = JSON.parse(record.log);
+        if (isMap(parsed)) {
+          Object.assign(record, parsed);
+          if (one(f, 'keep_log') !== 'On') delete record.log;
+        }
+      } catch {
+        // not JSON: kept as it is
+      }
+    }
+    record.kubernetes = { pod_name: meta.pod, namespace_name: meta.namespace, container_name: meta.container, host: meta.node };
+    return { time: e.time, record };
+  });
+}
+
+function nest(f: FluentBitSection, events: Event[]): Event[] {
+  const op = one(f, 'operation');
+  return events.map((e) => {
+    const record: LogRecord = { ...e.record };
+    if (op === 'lift') {
+      const under = one(f, 'nested_under')!;
+      const prefix = one(f, 'add_prefix') ?? '';
+      const inner = record[under];
+      if (!isMap(inner)) return e;
+      delete record[under];
+      for (const [k, v] of Object.entries(inner)) {
+        if (prefix + k in record) throw new Error(`nest lift would write key '${prefix + k}' twice`);
+        record[prefix + k] = v;
+      }
+      return { time: e.time, record };
+    }
+    if (op === 'nest') {
+      const wildcard = one(f, 'wildcard')!;
+      if (!wildcard.endsWith('*')) throw new Error('only prefix wildcards are simulated');
+      const prefix = wildcard.slice(0, -1);
+      const remove = one(f, 'remove_prefix') ?? '';
+      const under = one(f, 'nest_under')!;
+      const keys = Object.keys(record).filter((k) => k.startsWith(prefix));
+      if (keys.length === 0) return e;
+      if (under in record) throw new Error(`nest would write key '${under}' twice`);
+      const inner: LogRecord = {};
+      for (const k of keys) {
+        inner[k.startsWith(remove) ? k.slice(remove.length) : k] = record[k];
+        delete record[k];
+      }
+      record[under] = inner;
+      return { time: e.time, record };
+    }
+    throw new Error(`nest operation ${op} is not simulated`);
+  });
+}
+
+function modify(f: FluentBitSection, events: Event[]): Event[] {
+  const pairs = (key: string) => list(f[key]).map((r) => {
+    const sp = r.indexOf(' ');
+    return [r.slice(0, sp), r.slice(sp + 1)] as const;
+  });
+  return events.map((e) => {
+    const record: LogRecord = { ...e.record };
+    for (const [from, to] of pairs('rename')) {
+      if (from in record && !(to in record)) {
+        record[to] = record[from];
+        delete record[from];
+      }
+    }
+    for (const [k, v] of pairs('add')) if (!(k in record)) record[k] = v;
+    return { time: e.time, record };
+  });
+}
+
+/** Runs the model's filters over events from the tail input. */
+export function runFilters(model: FluentBitConfigModel, events: Event[], meta: PodMeta, flags = ''): Event[] {
+  let out = events;
+  for (const f of model.filters) {
+    switch (f.name) {
+      case 'multiline': out = multiline(model, f, out, flags); break;
+      case 'parser': out = parserFilter(model, f, out, flags); break;
+      case 'grep': out = grep(f, out, flags); break;
+      case 'kubernetes': out = kubernetes(f, out, meta); break;
+      case 'nest': out = nest(f, out); break;
+      case 'modify': out = modify(f, out); break;
+      default: throw new Error(`filter ${f.name} is not simulated`);
+    }
+  }
+  return out;
+}
+
+function replaceDots(v: any): any {
+  if (Array.isArray(v)) return v.map(replaceDots);
+  if (!isMap(v)) return v;
+  const out: LogRecord = {};
+  for (const [k, x] of Object.entries(v)) out[k.replace(/\./g, '_')] = replaceDots(x);
+  return out;
+}
+
+/** The document the es output writes for an event. */
+export function esDocument(model: FluentBitConfigModel, e: Event): LogRecord {
+  const out = model.outputs.find((o) => o.name === 'es');
+  if (!out) throw new Error('no es output');
+  const body = one(out, 'replace_dots') === 'On' ? replaceDots(e.record) : { ...e.record };
+  return { [one(out, 'time_key') ?? '@timestamp']: e.time, ...body };
+}
