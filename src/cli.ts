@@ -270,24 +270,18 @@ export function main(argv: string[], io: CliIo = {
       const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
       const stack = buildStack(app, options);
       app.synth();
-      const files = stack.charts.map((c) => path.join(outdir, `${c.node.id}${app.outputFileExtension}`));
-      io.stdout(files.map((f) => `wrote ${path.relative(process.cwd(), f) || f}\n`).join(''));
+      const file = path.join(outdir, `${stack.chart.node.id}${app.outputFileExtension}`);
+      io.stdout(`wrote ${path.relative(process.cwd(), file) || file}\n`);
       return 0;
     }
     if (options.alerts === false) {
       throw new FlagError(`--no-alerts leaves '${command}' nothing to write`);
     }
-    const stack = buildStack(new App({ outdir: path.resolve('dist') }), options);
-    // RobustMQ's groups, then Jaeger's when tracing is on: the rules of both PrometheusRules.
-    const sources = [stack.alerts!, ...(stack.jaegerAlerts ? [stack.jaegerAlerts] : [])];
-    let content: any;
-    if (command === 'rules') {
-      content = { groups: sources.flatMap((s) => s.ruleGroups().groups) };
-    } else {
-      const ruleFile = stringFlag(flags, 'rules-file') ?? 'robustmq-rules.yaml';
-      const files = sources.map((s) => s.ruleTests(ruleFile));
-      content = { ...files[0], tests: files.flatMap((f) => f.tests) };
-    }
+    // The rules of every PrometheusRule of the stack: RobustMQ's, then Jaeger's with tracing.
+    const { observability } = buildStack(new App({ outdir: path.resolve('dist') }), options);
+    const content = command === 'rules'
+      ? observability.ruleGroups()
+      : observability.ruleTests(stringFlag(flags, 'rules-file') ?? 'robustmq-rules.yaml');
     writeOut(io, out, Yaml.stringify(content));
     return 0;
   } catch (e) {

@@ -26,3 +26,7 @@ export { JaegerAlertOptions, JaegerAlertContext } from './tracing/alerts';
 export { OtlpExport, OtlpExportOptions, OtlpProtocol, OtelExportEnv } from './tracing/otel';
 export { FluentBit, FluentBitProps, FluentBitConfigFormat, ContainerLogFormat, ElasticsearchSecretKeys } from './logging/fluent-bit';
 export { ElasticsearchQuery, ErrorsByComponentOptions, LogFilterOptions } from './logging/es-query';
+export {
+  RobustMqObservability, RobustMqObservabilityProps, ObservabilityAlertsOptions, ObservabilityDashboardsOptions,
+  ObservabilityDatasourcesOptions, ObservabilityLogsOptions, ObservabilityTracingOptions,
+} from './observability';

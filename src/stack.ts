@@ -1,19 +1,11 @@
 import { App, Chart } from 'cdk8s';
-import { RobustMqAlerts } from './alerts/alerts';
-import { latencyThresholdSeconds } from './alerts/rules';
-import { GrafanaDashboards } from './dashboards/grafana-dashboards';
-import { GrafanaDatasources } from './dashboards/grafana-datasources';
 import { DEFAULT_ELASTICSEARCH_URL } from './logging/checks';
-import { FluentBit, FluentBitConfigFormat } from './logging/fluent-bit';
+import { FluentBitConfigFormat } from './logging/fluent-bit';
 import { DEFAULT_LOG_INDEX } from './logging/schema';
 import { DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from './metrics/scrape';
-import { RobustMqServiceMonitor } from './metrics/service-monitor';
-import { ServiceScrapeTarget } from './metrics/target';
-import { RobustMqCluster } from './robustmq/cluster';
+import { RobustMqObservability } from './observability';
 import { ROBUSTMQ_DEFAULT_VERSION, RobustMqLogLevel } from './robustmq/facts';
-import { Jaeger, JaegerStorage } from './tracing/jaeger';
-import { JaegerAlerts } from './tracing/jaeger-alerts';
-import { OtlpExport } from './tracing/otel';
+import { JaegerStorage } from './tracing/facts';
 
 /**
  * The options of the default stack: what the CLI's flags and the example app set.
@@ -24,14 +16,14 @@ export interface StackOptions {
   readonly replicas: number;
   readonly robustmqVersion: string;
   readonly image?: string;
-  /** Namespace of the monitoring objects (ServiceMonitor, ...). */
+  /** Namespace of the monitoring parts (ServiceMonitor, PrometheusRule, Fluent Bit, Jaeger). */
   readonly monitoringNamespace: string;
   /** The kube-prometheus-stack Helm release whose Prometheus should pick the monitors up. */
   readonly prometheusRelease: string;
   readonly scrapeInterval: string;
   readonly scrapeTimeout: string;
   readonly keepHighCardinalityMetrics: boolean;
-  /** Whether to emit the PrometheusRule. */
+  /** Whether to emit the PrometheusRules. */
   readonly alerts: boolean;
   readonly minHealthyNodes?: number;
   readonly latencyP99Threshold?: string;
@@ -85,115 +77,57 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   jaegerNamespace: 'monitoring',
 };
 
+/** The name of the chart (and so of the YAML file) of the default stack. */
+export const STACK_CHART = 'robustmq-observability';
+
 /** What buildStack placed in the app. */
 export interface Stack {
-  readonly charts: Chart[];
-  readonly cluster: RobustMqCluster;
-  readonly serviceMonitor: RobustMqServiceMonitor;
-  readonly alerts?: RobustMqAlerts;
-  readonly dashboards?: GrafanaDashboards;
-  readonly datasources?: GrafanaDatasources;
-  readonly fluentBit?: FluentBit;
-  readonly jaeger?: Jaeger;
-  readonly jaegerAlerts?: JaegerAlerts;
+  readonly chart: Chart;
+  readonly observability: RobustMqObservability;
 }
 
 /**
- * Places the default stack in `app`: one chart per concern, each synthesized to its own file.
- * The CLI and the example app both call this, so they produce the same YAML.
+ * Places the default stack in `app`: one chart holding one RobustMqObservability configured
+ * from the options. The CLI and the example app both call this, so they produce the same YAML.
  */
 export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack {
   const o: StackOptions = { ...DEFAULT_STACK_OPTIONS, ...options };
-  const robustmq = new Chart(app, 'robustmq', { namespace: o.namespace });
-  const cluster = new RobustMqCluster(robustmq, 'cluster', {
-    clusterName: o.clusterName,
-    replicas: o.replicas,
-    version: o.robustmqVersion,
-    image: o.image,
-  });
-  const metrics = new Chart(app, 'metrics', { namespace: o.monitoringNamespace });
-  const serviceMonitor = new RobustMqServiceMonitor(metrics, 'service-monitor', {
-    target: ServiceScrapeTarget.fromCluster(cluster),
-    discoveryLabels: { release: o.prometheusRelease },
-    interval: o.scrapeInterval,
-    scrapeTimeout: o.scrapeTimeout,
-    keepHighCardinalityMetrics: o.keepHighCardinalityMetrics,
-  });
-  const charts = [robustmq, metrics];
-  let alerts: RobustMqAlerts | undefined;
-  if (o.alerts) {
-    const alertsChart = new Chart(app, 'alerts', { namespace: o.monitoringNamespace });
-    alerts = new RobustMqAlerts(alertsChart, 'rules', {
-      monitor: serviceMonitor,
-      cluster,
+  const chart = new Chart(app, STACK_CHART, { namespace: o.namespace });
+  const observability = new RobustMqObservability(chart, 'stack', {
+    cluster: {
+      clusterName: o.clusterName,
+      replicas: o.replicas,
+      version: o.robustmqVersion,
+      image: o.image,
+    },
+    monitoringNamespace: o.monitoringNamespace,
+    metrics: {
+      discoveryLabels: { release: o.prometheusRelease },
+      interval: o.scrapeInterval,
+      scrapeTimeout: o.scrapeTimeout,
+      keepHighCardinalityMetrics: o.keepHighCardinalityMetrics,
+    },
+    alerts: {
+      enabled: o.alerts,
       minHealthyNodes: o.minHealthyNodes,
       latencyP99Threshold: o.latencyP99Threshold,
       errorRateThreshold: o.errorRateThreshold,
       disabledAlerts: o.disabledAlerts,
       runbookUrlPattern: o.runbookUrlPattern,
       grafanaUrl: o.grafanaUrl,
-    });
-    charts.push(alertsChart);
-  }
-  let fluentBit: FluentBit | undefined;
-  if (o.logs) {
-    const logs = new Chart(app, 'logs', { namespace: o.monitoringNamespace });
-    fluentBit = new FluentBit(logs, 'fluent-bit', {
-      cluster,
+    },
+    dashboards: { enabled: o.dashboards, namespace: o.grafanaNamespace, folder: o.grafanaFolder },
+    datasources: { enabled: o.datasources, namespace: o.grafanaNamespace },
+    logs: {
+      enabled: o.logs,
       elasticsearchUrl: o.elasticsearchUrl,
       elasticsearchIndex: o.elasticsearchIndex,
       elasticsearchSecret: o.elasticsearchSecret,
       elasticsearchTls: o.elasticsearchTls,
       configFormat: o.fluentBitConfigFormat,
       logLevelMin: o.logLevelMin,
-      monitoring: {
-        namespace: o.monitoringNamespace,
-        discoveryLabels: { release: o.prometheusRelease },
-        interval: o.scrapeInterval,
-        scrapeTimeout: o.scrapeTimeout,
-      },
-    });
-    charts.push(logs);
-  }
-  let jaeger: Jaeger | undefined;
-  let jaegerAlerts: JaegerAlerts | undefined;
-  if (o.tracing) {
-    const tracing = new Chart(app, 'tracing', { namespace: o.jaegerNamespace });
-    jaeger = new Jaeger(tracing, 'jaeger', {
-      storage: o.jaegerStorage,
-      discoveryLabels: { release: o.prometheusRelease },
-      scrapeInterval: o.scrapeInterval,
-      scrapeTimeout: o.scrapeTimeout,
-    });
-    // RobustMQ v0.4.11 emits no spans yet: the variables are in place for the release that does.
-    OtlpExport.toJaeger(jaeger).applyToCluster(cluster);
-    if (o.alerts) {
-      jaegerAlerts = new JaegerAlerts(tracing, 'alerts', { jaeger, runbookUrlPattern: o.runbookUrlPattern });
-    }
-    charts.push(tracing);
-  }
-  let dashboards: GrafanaDashboards | undefined;
-  let datasources: GrafanaDatasources | undefined;
-  if (o.dashboards || o.datasources) {
-    const grafana = new Chart(app, 'dashboards', { namespace: o.grafanaNamespace });
-    if (o.dashboards) {
-      dashboards = new GrafanaDashboards(grafana, 'dashboards', {
-        monitor: serviceMonitor,
-        folder: o.grafanaFolder,
-        replicas: cluster.replicas,
-        latencyThresholdSeconds: o.latencyP99Threshold ? latencyThresholdSeconds(o.latencyP99Threshold).seconds : undefined,
-        errorRateThreshold: o.errorRateThreshold,
-      });
-    }
-    if (o.datasources) {
-      datasources = new GrafanaDatasources(grafana, 'datasources', {
-        jaeger: jaeger !== undefined,
-        jaegerUrl: jaeger?.endpoint.queryUrl,
-        elasticsearchUrl: o.elasticsearchUrl,
-        elasticsearchIndex: fluentBit?.indexPattern ?? o.elasticsearchIndex,
-      });
-    }
-    charts.push(grafana);
-  }
-  return { charts, cluster, serviceMonitor, alerts, dashboards, datasources, fluentBit, jaeger, jaegerAlerts };
+    },
+    tracing: { enabled: o.tracing, storage: o.jaegerStorage, namespace: o.jaegerNamespace },
+  });
+  return { chart, observability };
 }

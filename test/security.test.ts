@@ -7,7 +7,7 @@ process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
  * Security checks over the whole default output. Exceptions are named with their reason:
  * the log agent reads host log files and so runs as root (docs/logging.md).
  */
-const ROOT_ALLOWED: { [workload: string]: string } = {
+const ROOT_ALLOWED: { [appName: string]: string } = {
   'fluent-bit': 'reads the container log files on the host, which are readable by root only',
 };
 
@@ -17,9 +17,9 @@ function objects(): any[] {
   return app.charts.flatMap((c) => c.toJson());
 }
 
-function podSpecs(objs: any[]): Array<{ name: string; kind: string; spec: any }> {
+function podSpecs(objs: any[]): Array<{ name: string; app: string; kind: string; spec: any }> {
   return objs.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(o.kind))
-    .map((o) => ({ name: o.metadata.name, kind: o.kind, spec: o.spec.template.spec }));
+    .map((o) => ({ name: o.metadata.name, app: o.metadata.labels?.['app.kubernetes.io/name'], kind: o.kind, spec: o.spec.template.spec }));
 }
 
 describe('security of the default output', () => {
@@ -61,7 +61,7 @@ describe('security of the default output', () => {
 
   test('every container runs as non-root, except where a documented need says otherwise', () => {
     for (const p of pods) {
-      if (ROOT_ALLOWED[p.name]) continue;
+      if (ROOT_ALLOWED[p.app]) continue;
       for (const c of p.spec.containers) {
         const runAsNonRoot = c.securityContext?.runAsNonRoot ?? p.spec.securityContext?.runAsNonRoot;
         const runAsUser = c.securityContext?.runAsUser ?? p.spec.securityContext?.runAsUser;
@@ -77,7 +77,7 @@ describe('security of the default output', () => {
       expect(p.spec.hostPID ?? false).toBe(false);
       expect(p.spec.hostIPC ?? false).toBe(false);
       const hostPaths = (p.spec.volumes ?? []).filter((v: any) => v.hostPath);
-      if (!ROOT_ALLOWED[p.name]) expect({ pod: p.name, hostPaths }).toEqual({ pod: p.name, hostPaths: [] });
+      if (!ROOT_ALLOWED[p.app]) expect({ pod: p.name, hostPaths }).toEqual({ pod: p.name, hostPaths: [] });
     }
   });
 

@@ -585,6 +585,8 @@ export class Jaeger extends Construct {
           selectorLabels: { ...this.selectorLabels },
         }),
         name,
+        // Beside Jaeger, whatever the enclosing Chart's namespace.
+        namespace: this.namespace,
         discoveryLabels: props.discoveryLabels ?? { ...DEFAULT_DISCOVERY_LABELS },
         interval: props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL,
         scrapeTimeout: props.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT,

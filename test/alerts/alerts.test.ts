@@ -158,8 +158,10 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     const dir = writeBoth(['--disable-alert', 'RobustMQHighLatency', '--disable-alert', 'RobustMQNodeDown']);
     const out = tmpDir('rmq-synth-');
     expect(run(['synth', '--out', out, '--disable-alert', 'RobustMQHighLatency', '--disable-alert', 'RobustMQNodeDown']).status).toBe(0);
-    for (const f of [path.join(dir, 'robustmq-rules.yaml'), path.join(dir, 'robustmq-rule-tests.yaml'), path.join(out, 'alerts.k8s.yaml')]) {
-      const text = fs.readFileSync(f, 'utf8');
+    const synthesizedRules = YAML.parseAllDocuments(fs.readFileSync(path.join(out, 'robustmq-observability.k8s.yaml'), 'utf8'))
+      .map((d) => d.toJSON()).filter((o) => o.kind === 'PrometheusRule');
+    const texts = [path.join(dir, 'robustmq-rules.yaml'), path.join(dir, 'robustmq-rule-tests.yaml')].map((f) => fs.readFileSync(f, 'utf8'));
+    for (const text of [...texts, JSON.stringify(synthesizedRules)]) {
       expect(text).not.toContain('RobustMQHighLatency');
       expect(text).not.toContain('RobustMQNodeDown');
       expect(text).toContain('RobustMQClusterDown');
@@ -175,7 +177,7 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     ]);
     const out = tmpDir('rmq-synth-');
     expect(run(['synth', '--out', out, '--no-alerts']).status).toBe(0);
-    expect(fs.existsSync(path.join(out, 'alerts.k8s.yaml'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'robustmq-observability.k8s.yaml'), 'utf8')).not.toContain('kind: PrometheusRule');
   });
 
   test.each([

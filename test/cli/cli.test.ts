@@ -30,8 +30,8 @@ describe('synth', () => {
     const r = run(['synth', '--out', dir]);
     expect(r.status).toBe(0);
     expect(r.err).toBe('');
-    expect(fs.readdirSync(dir).sort()).toEqual(['alerts.k8s.yaml', 'dashboards.k8s.yaml', 'logs.k8s.yaml', 'metrics.k8s.yaml', 'robustmq.k8s.yaml', 'tracing.k8s.yaml']);
-    expect(r.out).toBe(['robustmq', 'metrics', 'alerts', 'logs', 'tracing', 'dashboards'].map((c) => `wrote ${path.relative(process.cwd(), path.join(dir, `${c}.k8s.yaml`))}\n`).join(''));
+    expect(fs.readdirSync(dir)).toEqual(['robustmq-observability.k8s.yaml']);
+    expect(r.out).toBe(`wrote ${path.relative(process.cwd(), path.join(dir, 'robustmq-observability.k8s.yaml'))}\n`);
     const objs = readAll(dir);
     const sts = objs.find((o) => o.kind === 'StatefulSet');
     expect(sts.metadata).toMatchObject({ name: 'robustmq-cluster', namespace: 'robustmq' });
@@ -75,7 +75,7 @@ describe('synth', () => {
     const app = new App({ outdir: b, yamlOutputType: YamlOutputType.FILE_PER_CHART });
     buildStack(app);
     app.synth();
-    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml', 'alerts.k8s.yaml', 'logs.k8s.yaml', 'tracing.k8s.yaml', 'dashboards.k8s.yaml']) {
+    for (const f of ['robustmq-observability.k8s.yaml']) {
       expect(fs.readFileSync(path.join(a, f), 'utf8')).toBe(fs.readFileSync(path.join(b, f), 'utf8'));
     }
   });
@@ -85,7 +85,7 @@ describe('synth', () => {
     const b = tmp();
     run(['synth', '--out', a]);
     run(['synth', '--out', b]);
-    for (const f of ['robustmq.k8s.yaml', 'metrics.k8s.yaml', 'alerts.k8s.yaml', 'logs.k8s.yaml', 'tracing.k8s.yaml', 'dashboards.k8s.yaml']) {
+    for (const f of ['robustmq-observability.k8s.yaml']) {
       expect(fs.readFileSync(path.join(a, f))).toEqual(fs.readFileSync(path.join(b, f)));
     }
   });
@@ -179,13 +179,13 @@ describe('as a process', () => {
     const dir = tmp();
     const r = spawn(['synth', '--out', dir]);
     expect(r.status).toBe(0);
-    expect(fs.existsSync(path.join(dir, 'robustmq.k8s.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'robustmq-observability.k8s.yaml'))).toBe(true);
   });
 
   test('an even --replicas warns on stderr but succeeds', () => {
     const dir = tmp();
     const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, 'synth', '--out', dir, '--replicas', '4'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/^warning: robustmq\/cluster: replicas is 4/);
+    expect(r.stderr).toMatch(/^warning: robustmq-observability\/stack\/Cluster: replicas is 4/);
   });
 });

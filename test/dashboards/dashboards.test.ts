@@ -314,16 +314,17 @@ describe('CLI', () => {
   test('--grafana-namespace and --grafana-folder; --no-dashboards and --no-datasources', () => {
     const dir = tmpDir('rmq-dash-');
     expect(run(['synth', '--out', dir, '--grafana-namespace', 'grafana', '--grafana-folder', 'Messaging']).status).toBe(0);
-    const objs = YAML.parseAllDocuments(fs.readFileSync(path.join(dir, 'dashboards.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
+    const read = (d: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(d, 'robustmq-observability.k8s.yaml'), 'utf8')).map((x) => x.toJSON());
+    const objs = read(dir).filter((o) => o.metadata.name.startsWith('grafana-'));
+    expect(objs).toHaveLength(5);
     expect(objs.every((o) => o.metadata.namespace === 'grafana')).toBe(true);
     expect(objs.filter((o) => o.metadata.annotations?.grafana_folder === 'Messaging')).toHaveLength(4);
     const none = tmpDir('rmq-dash-');
     expect(run(['synth', '--out', none, '--no-dashboards', '--no-datasources']).status).toBe(0);
-    expect(fs.existsSync(path.join(none, 'dashboards.k8s.yaml'))).toBe(false);
+    expect(read(none).filter((o) => o.metadata.name.startsWith('grafana-'))).toEqual([]);
     const dsOnly = tmpDir('rmq-dash-');
     expect(run(['synth', '--out', dsOnly, '--no-dashboards']).status).toBe(0);
-    const left = YAML.parseAllDocuments(fs.readFileSync(path.join(dsOnly, 'dashboards.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
-    expect(left.map((o) => o.metadata.name)).toEqual(['grafana-datasources-robustmq']);
+    expect(read(dsOnly).filter((o) => o.metadata.name.startsWith('grafana-')).map((o) => o.metadata.name)).toEqual(['grafana-datasources-robustmq']);
   });
 
   test.each([

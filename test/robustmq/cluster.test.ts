@@ -10,11 +10,11 @@ import { objects, one, testChart } from '../support/synth';
 
 process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
 
-/** The objects of the default stack's RobustMQ chart. */
+/** The objects of the default stack's RobustMQ cluster (those in its namespace). */
 function defaultStack(): any[] {
   const app = Testing.app();
-  const { charts } = buildStack(app);
-  return charts.find((c) => c.node.id === 'robustmq')!.toJson();
+  const { chart } = buildStack(app);
+  return chart.toJson().filter((o: any) => o.metadata.namespace === 'robustmq');
 }
 
 function container(objs: any[]): any {
@@ -107,7 +107,7 @@ describe('default stack', () => {
 
   test('rendered config per pod: distinct broker_id, meta_addrs naming every pod through the headless Service', () => {
     const app = Testing.app();
-    const { cluster } = buildStack(app);
+    const cluster = buildStack(app).observability.cluster!;
     const ids = new Set<number>();
     for (let ordinal = 0; ordinal < cluster.replicas; ordinal++) {
       const cfg: any = parseToml(renderServerToml(cluster.serverConfig, ordinal, '10.0.0.1'));

@@ -1,0 +1,108 @@
+import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { RobustMqObservability, ServiceScrapeTarget } from '../src';
+import { validateAll } from './support/schema';
+
+process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
+
+function keys(objs: any[]): string[] {
+  return objs.map((o) => `${o.kind}/${o.metadata.namespace ?? '-'}/${o.metadata.name}`);
+}
+
+describe('RobustMqObservability', () => {
+  test('composes every part and exposes each as a property', () => {
+    const chart = new Chart(Testing.app(), 'mq', { namespace: 'robustmq' });
+    const o = new RobustMqObservability(chart, 'stack');
+    for (const part of [o.cluster, o.serviceMonitor, o.alerts, o.dashboards, o.datasources, o.fluentBit, o.jaeger, o.jaegerAlerts]) {
+      expect(part).toBeDefined();
+    }
+    const objs = Testing.synth(chart);
+    validateAll(objs);
+    expect(new Set(objs.map((x) => x.kind))).toEqual(new Set(['ConfigMap', 'Service', 'StatefulSet', 'PodDisruptionBudget', 'ServiceMonitor',
+      'PrometheusRule', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'DaemonSet', 'Deployment']));
+  });
+
+  test('every part can be turned off', () => {
+    const chart = new Chart(Testing.app(), 'mq', { namespace: 'robustmq' });
+    const o = new RobustMqObservability(chart, 'stack', {
+      alerts: { enabled: false },
+      dashboards: { enabled: false },
+      datasources: { enabled: false },
+      logs: { enabled: false },
+      tracing: { enabled: false },
+    });
+    for (const part of [o.alerts, o.dashboards, o.datasources, o.fluentBit, o.jaeger, o.jaegerAlerts]) expect(part).toBeUndefined();
+    expect(new Set(Testing.synth(chart).map((x) => x.kind))).toEqual(new Set(['ConfigMap', 'Service', 'StatefulSet', 'PodDisruptionBudget', 'ServiceMonitor']));
+    const env = Testing.synth(chart).find((x) => x.kind === 'StatefulSet').spec.template.spec.containers[0].env.map((e: any) => e.name);
+    expect(env).not.toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
+  });
+
+  test('parts are configured from the one props object', () => {
+    const chart = new Chart(Testing.app(), 'mq', { namespace: 'robustmq' });
+    new RobustMqObservability(chart, 'stack', {
+      cluster: { clusterName: 'edge', replicas: 5 },
+      monitoringNamespace: 'observability',
+      metrics: { interval: '15s', discoveryLabels: { release: 'kps' } },
+      alerts: { errorRateThreshold: 0.1 },
+      dashboards: { folder: 'Edge' },
+      logs: { elasticsearchIndex: 'edge-logs' },
+    });
+    const objs = Testing.synth(chart);
+    const sm = objs.find((x) => x.kind === 'ServiceMonitor' && x.metadata.name === 'edge');
+    expect(sm.metadata).toMatchObject({ namespace: 'observability', labels: { release: 'kps' } });
+    expect(sm.spec.endpoints[0].interval).toBe('15s');
+    const rule = objs.find((x) => x.kind === 'PrometheusRule' && x.metadata.name === 'edge-alerts');
+    expect(rule.metadata.labels).toEqual({ release: 'kps' });
+    expect(JSON.stringify(rule)).toContain('> 0.1');
+    expect(objs.filter((x) => x.metadata.annotations?.grafana_folder === 'Edge')).toHaveLength(4);
+    for (const x of objs.filter((y) => ['ServiceMonitor', 'PrometheusRule', 'DaemonSet', 'Deployment'].includes(y.kind))) {
+      expect(x.metadata.namespace).toBe('observability');
+    }
+  });
+
+  test('two clusters in two namespaces in one app synthesize without name clashes, sharing Jaeger and Grafana', () => {
+    const app = Testing.app();
+    const a = new Chart(app, 'a', { namespace: 'mq-a' });
+    const b = new Chart(app, 'b', { namespace: 'mq-b' });
+    const first = new RobustMqObservability(a, 'stack', { cluster: { clusterName: 'alpha' } });
+    new RobustMqObservability(b, 'stack', {
+      cluster: { clusterName: 'beta' },
+      tracing: { existingJaeger: first.jaeger },
+      dashboards: { enabled: false },
+      datasources: { enabled: false },
+    });
+    const objs = [...Testing.synth(a), ...Testing.synth(b)];
+    validateAll(objs);
+    const k = keys(objs);
+    expect(new Set(k).size).toBe(k.length);
+    const betaEnv = Testing.synth(b).find((x) => x.kind === 'StatefulSet').spec.template.spec.containers[0].env;
+    expect(betaEnv.find((e: any) => e.name === 'OTEL_EXPORTER_OTLP_ENDPOINT').value).toBe('http://jaeger.monitoring.svc.cluster.local:4317');
+    expect(k.filter((x) => x.startsWith('DaemonSet/'))).toEqual(['DaemonSet/monitoring/alpha-fluent-bit', 'DaemonSet/monitoring/beta-fluent-bit']);
+  });
+
+  test('observes your own RobustMQ workload by its Service', () => {
+    const chart = new Chart(Testing.app(), 'own', { namespace: 'brokers' });
+    const dep = new kplus.StatefulSet(chart, 'broker', {
+      containers: [{ image: 'example.com/robustmq:custom', ports: [{ number: 58080, name: 'metrics' }], securityContext: { user: 1000 } }],
+    });
+    const svc = new kplus.Service(chart, 'svc', { metadata: { name: 'own-mq', labels: { app: 'own-mq' } }, selector: dep, ports: [{ port: 58080, name: 'metrics' }] });
+    const o = new RobustMqObservability(chart, 'stack', {
+      target: ServiceScrapeTarget.fromService(svc, { portName: 'metrics', clusterName: 'own-mq' }),
+      replicas: 5,
+      tracing: { enabled: false },
+    });
+    expect(o.cluster).toBeUndefined();
+    const objs = Testing.synth(chart);
+    expect(objs.find((x) => x.kind === 'ServiceMonitor' && x.metadata.name === 'own-mq').spec.selector.matchLabels).toEqual({ app: 'own-mq' });
+    const rule = objs.find((x) => x.kind === 'PrometheusRule');
+    expect(JSON.stringify(rule)).toContain('(sum(up{cluster=\\"own-mq\\", namespace=\\"brokers\\"}) or vector(0)) < 3');
+    expect(objs.find((x) => x.kind === 'ConfigMap' && x.metadata.name === 'own-mq-fluent-bit-config')).toBeDefined();
+  });
+
+  test('rule groups and tests cover RobustMQ and Jaeger', () => {
+    const chart = new Chart(Testing.app(), 'mq', { namespace: 'robustmq' });
+    const o = new RobustMqObservability(chart, 'stack');
+    expect(o.ruleGroups().groups.map((g: any) => g.name)).toContain('jaeger');
+    expect(o.ruleTests('rules.yaml').tests.length).toBeGreaterThan(40);
+  });
+});
