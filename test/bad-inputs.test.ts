@@ -1,0 +1,168 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  AlertSeverity, FluentBit, FluentBitConfigFormat, GrafanaDashboards, GrafanaDatasources, Jaeger, JaegerStorage, PodScrapeTarget,
+  RobustMqAlerts, RobustMqCluster, RobustMqLogLevel, RobustMqObservability, RobustMqPodMonitor, RobustMqRole, RobustMqServiceMonitor,
+  ServiceScrapeTarget, WorkloadIdentity,
+} from '../src';
+import { main } from '../src/cli';
+import { tmpDir } from './support/promtool';
+import { ValidationError } from '../src/validation/errors';
+
+/**
+ * Bad input, table-driven, across every construct and CLI flag. Each case asserts that the
+ * message names the field (or flag), the refused value and what is allowed, and that nothing
+ * was synthesized.
+ */
+
+process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
+
+// ---- the CLI ----
+
+const CLI_CASES: Array<[string[], string, string, RegExp]> = [
+  [['--namespace', 'Bad_NS'], 'namespace', 'Bad_NS', /must be a DNS-1123 label/],
+  [['--cluster-name', 'Robust MQ'], 'cluster-name', 'Robust MQ', /must be a DNS-1123 label/],
+  [['--replicas', '0'], 'replicas', '0', /must be a whole number from 1 to 99/],
+  [['--replicas', '-2'], 'replicas', '-2', /must be a whole number from 1 to 99/],
+  [['--replicas', '2.5'], 'replicas', '2.5', /must be a whole number from 1 to 99/],
+  [['--robustmq-version', 'latest'], 'robustmq-version', 'latest', /must be a release version MAJOR.MINOR.PATCH/],
+  [['--image', 'Not An Image'], 'image', 'Not An Image', /must be a container image reference/],
+  [['--monitoring-namespace', 'Monitoring'], 'monitoring-namespace', 'Monitoring', /must be a DNS-1123 label/],
+  [['--prometheus-release', 'kube prometheus'], 'prometheus-release', 'kube prometheus', /must be a label value/],
+  [['--scrape-interval', '5m30'], 'scrape-interval', '5m30', /must be a Prometheus duration such as '30s'/],
+  [['--scrape-interval', '30s', '--scrape-timeout', '45s'], 'scrape-timeout', '45s', /must not exceed --scrape-interval '30s'/],
+  [['--min-healthy-nodes', '4'], 'min-healthy-nodes', '4', /must be a whole number from 1 to the replica count 3/],
+  [['--latency-p99-threshold', 'fast'], 'latency-p99-threshold', 'fast', /must be a Prometheus duration/],
+  [['--error-rate-threshold', '5'], 'error-rate-threshold', '5', /must be a ratio from 0 to 1/],
+  [['--disable-alert', 'NoSuchAlert'], 'disable-alert', 'NoSuchAlert', /is not an alert of this library/],
+  [['--runbook-url-pattern', 'https://wiki'], 'runbook-url-pattern', 'https://wiki', /must be an http\(s\) URL containing '\{anchor\}'/],
+  [['--grafana-url', 'grafana:3000'], 'grafana-url', 'grafana:3000', /must be an http\(s\) URL/],
+  [['--grafana-namespace', 'Grafana'], 'grafana-namespace', 'Grafana', /must be a DNS-1123 label/],
+  [['--grafana-folder', 'a/b'], 'grafana-folder', 'a/b', /must be a folder name of 1 to 100 characters/],
+  [['--elasticsearch-url', 'ftp://x'], 'elasticsearch-url', 'ftp://x', /must be an http:\/\/ or https:\/\/ URL/],
+  [['--elasticsearch-url', 'http://es:99999'], 'elasticsearch-url', 'http://es:99999', /port from 1 to 65535/],
+  [['--elasticsearch-index', 'Logs'], 'elasticsearch-index', 'Logs', /must be an Elasticsearch index name: lower case/],
+  [['--elasticsearch-secret', 'Bad Secret'], 'elasticsearch-secret', 'Bad Secret', /must be a DNS-1123 subdomain/],
+  [['--fluent-bit-config-format', 'xml'], 'fluent-bit-config-format', 'xml', /must be one of 'yaml', 'classic'/],
+  [['--log-level-min', 'verbose'], 'log-level-min', 'verbose', /must be a log level: one of 'trace'/],
+  [['--jaeger-storage', 'cassandra'], 'jaeger-storage', 'cassandra', /must be one of 'memory', 'badger', 'elasticsearch'/],
+  [['--jaeger-namespace', 'Jaeger'], 'jaeger-namespace', 'Jaeger', /must be a DNS-1123 label/],
+];
+
+describe('bad CLI flags', () => {
+  test.each(CLI_CASES)('synth %j', (args, flag, value, allowed) => {
+    const out = path.join(tmpDir('rmq-bad-'), 'out');
+    let stdout = '';
+    let stderr = '';
+    const status = main(['synth', '--out', out, ...args], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+    expect(status).toBe(2);
+    expect(stderr).toContain(`--${flag} '${value}'`);
+    expect(stderr).toMatch(allowed);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stdout).toBe('');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+// ---- the constructs ----
+
+function cluster(scope: Construct): RobustMqCluster {
+  return new RobustMqCluster(scope, 'rmq');
+}
+function monitor(scope: Construct): RobustMqServiceMonitor {
+  return new RobustMqServiceMonitor(scope, 'sm', { target: ServiceScrapeTarget.fromCluster(cluster(scope)) });
+}
+
+const CONSTRUCT_CASES: Array<[string, (scope: Construct) => unknown, string, string, RegExp]> = [
+  ['RobustMqCluster replicas', (s) => new RobustMqCluster(s, 'c', { replicas: 0 }), 'replicas', '0', /must be a whole number from 1 to 99/],
+  ['RobustMqCluster clusterName', (s) => new RobustMqCluster(s, 'c', { clusterName: 'UPPER' }), 'clusterName', 'UPPER', /DNS-1123 label/],
+  ['RobustMqCluster version', (s) => new RobustMqCluster(s, 'c', { version: '0.4' }), 'version', '0.4', /release version/],
+  ['RobustMqCluster image', (s) => new RobustMqCluster(s, 'c', { image: 'a b' }), 'image', 'a b', /container image reference/],
+  ['RobustMqCluster roles', (s) => new RobustMqCluster(s, 'c', { roles: [RobustMqRole.BROKER] }), 'roles', '["broker"]', /must include 'meta'/],
+  ['RobustMqCluster storage class', (s) => new RobustMqCluster(s, 'c', { storageClassName: 'SSD!' }), 'storageClassName', 'SSD!', /DNS-1123 subdomain/],
+  ['RobustMqCluster storage size', (s) => new RobustMqCluster(s, 'c', { storageSize: Size.kibibytes(10) }), 'storageSize', '1Mi', /must be at least 1Mi/],
+  ['RobustMqCluster HOSTNAME', (s) => new RobustMqCluster(s, 'c', { env: { HOSTNAME: 'x' } }), 'env.HOSTNAME', 'x', /Kubernetes sets HOSTNAME to the pod name/],
+  ['RobustMqCluster log level', (s) => new RobustMqCluster(s, 'c', { logLevel: 'loud' as RobustMqLogLevel }), 'logLevel', 'loud', /must be one of/],
+  ['WorkloadIdentity node labels', (s) => new WorkloadIdentity({ serviceName: 'a', clusterName: 'b', version: '1', fieldRefs: { ZONE: "node.labels['zone']" } })
+    .applyTo(new kplus.Deployment(s, 'd', { containers: [{ image: 'nginx:1' }] })), 'fieldRefs.ZONE', "node.labels['zone']", /downward API cannot expose/],
+  ['WorkloadIdentity conflict', (s) => {
+    const d = new kplus.Deployment(s, 'd', { containers: [{ image: 'nginx:1', envVariables: { APP_VERSION: kplus.EnvValue.fromValue('2') } }] });
+    new WorkloadIdentity({ serviceName: 'a', clusterName: 'b', version: '1' }).applyTo(d);
+  }, 'env APP_VERSION', '2', /conflicts with the identity's value '1'/],
+  ['RobustMqServiceMonitor timeout', (s) => new RobustMqServiceMonitor(s, 'm', { target: ServiceScrapeTarget.fromCluster(cluster(s)), scrapeTimeout: '1m' }),
+    'scrapeTimeout', '1m', /must not exceed interval '30s'/],
+  ['RobustMqServiceMonitor interval', (s) => new RobustMqServiceMonitor(s, 'm', { target: ServiceScrapeTarget.fromCluster(cluster(s)), interval: '1 minute' }),
+    'interval', '1 minute', /Prometheus duration/],
+  ['RobustMqServiceMonitor port', (s) => new RobustMqServiceMonitor(s, 'm', { target: ServiceScrapeTarget.fromLabels({ namespace: 'x', serviceLabels: { a: 'b' }, portName: 'Admin_Port' }) }),
+    'target port name', 'Admin_Port', /must be a port name/],
+  ['RobustMqServiceMonitor selector', (s) => {
+    const svc = new kplus.Service(s, 'svc', { metadata: { labels: { app: 'mq' } }, ports: [{ port: 58080, name: 'metrics' }] });
+    new RobustMqServiceMonitor(s, 'm', { target: ServiceScrapeTarget.fromService(svc, { portName: 'metrics', selectorLabels: { app: 'other' } }) });
+  }, 'selector.matchLabels', '{"app":"other"}', /must match labels of Service/],
+  ['RobustMqServiceMonitor port on Service', (s) => {
+    const svc = new kplus.Service(s, 'svc', { metadata: { labels: { app: 'mq' } }, ports: [{ port: 1883, name: 'mqtt' }] });
+    new RobustMqServiceMonitor(s, 'm', { target: ServiceScrapeTarget.fromService(svc, { portName: 'metrics' }) });
+  }, 'endpoints[0].port', 'metrics', /must name a port of Service/],
+  ['RobustMqPodMonitor cluster label', (s) => new RobustMqPodMonitor(s, 'p', { target: PodScrapeTarget.fromCluster(cluster(s)), clusterLabel: '__cluster' }),
+    'clusterLabel', '__cluster', /Prometheus label name/],
+  ['RobustMqAlerts error rate', (s) => new RobustMqAlerts(s, 'a', { monitor: monitor(s), errorRateThreshold: 2 }), 'errorRateThreshold', '2', /ratio from 0 to 1/],
+  ['RobustMqAlerts unknown alert', (s) => new RobustMqAlerts(s, 'a', { monitor: monitor(s), disabledAlerts: ['RobustMQDown'] }), 'disabledAlerts', 'RobustMQDown',
+    /is not an alert of this library/],
+  ['RobustMqAlerts severity', (s) => new RobustMqAlerts(s, 'a', { monitor: monitor(s), overrides: { RobustMQHighCpu: { severity: 'page' as AlertSeverity } } }),
+    'overrides.RobustMQHighCpu.severity', 'page', /must be one of 'critical', 'warning', 'info'/],
+  ['RobustMqAlerts percent', (s) => new RobustMqAlerts(s, 'a', { monitor: monitor(s), overrides: { RobustMQHighMemory: { threshold: 101 } } }),
+    'overrides.RobustMQHighMemory.threshold', '101', /percentage from 0 to 100/],
+  ['RobustMqAlerts for', (s) => new RobustMqAlerts(s, 'a', { monitor: monitor(s), overrides: { RobustMQNodeDown: { for: '-5m' } } }),
+    'overrides.RobustMQNodeDown.for', '-5m', /Prometheus duration/],
+  ['RobustMqAlerts latency', (s) => new RobustMqAlerts(s, 'a', { monitor: monitor(s), latencyP99Threshold: '0s' }), 'latencyP99Threshold', '0s', /positive duration/],
+  ['GrafanaDashboards folder', (s) => new GrafanaDashboards(s, 'g', { folder: 'a/b' }), 'folder', 'a/b', /folder name/],
+  ['GrafanaDashboards label', (s) => new GrafanaDashboards(s, 'g', { labelValue: 'yes please' }), 'labelValue', 'yes please', /label value/],
+  ['GrafanaDashboards uid', (s) => new GrafanaDashboards(s, 'g', { robustMqDashboards: false, logsDashboard: false }).addDashboardJson({ uid: 'x', title: 'X' }),
+    'uid', 'x', /must be 8 to 40 letters/],
+  ['GrafanaDatasources URL', (s) => new GrafanaDatasources(s, 'd', { prometheusUrl: 'prometheus:9090' }), 'prometheusUrl', 'prometheus:9090', /http\(s\) URL/],
+  ['GrafanaDatasources uid', (s) => new GrafanaDatasources(s, 'd', { prometheusUid: 'has space' }), 'prometheusUid', 'has space', /letters, digits/],
+  ['FluentBit Elasticsearch URL', (s) => new FluentBit(s, 'f', { cluster: cluster(s), elasticsearchUrl: 'ftp://x' }), 'elasticsearchUrl', 'ftp://x', /http:\/\/ or https:\/\//],
+  ['FluentBit config format', (s) => new FluentBit(s, 'f', { cluster: cluster(s), configFormat: 'xml' as FluentBitConfigFormat }), 'configFormat', 'xml', /must be one of/],
+  ['FluentBit index', (s) => new FluentBit(s, 'f', { cluster: cluster(s), elasticsearchIndex: 'UPPER' }), 'elasticsearchIndex', 'UPPER', /must be an Elasticsearch index name: lower case/],
+  ['FluentBit buffer', (s) => new FluentBit(s, 'f', { cluster: cluster(s), memBufLimit: 'fifty' }), 'memBufLimit', 'fifty', /must be a Fluent Bit size such as '50MB'/],
+  ['FluentBit inline password', (s) => new FluentBit(s, 'f', { cluster: cluster(s), elasticsearchUrl: 'https://u:secret1@es:9200' }), 'elasticsearchUrl',
+    'https://u:<hidden>@es:9200', /must not carry a password/],
+  ['Jaeger storage', (s) => new Jaeger(s, 'j', { storage: 'cassandra' as JaegerStorage }), 'storage', 'cassandra', /must be one of 'memory', 'badger', 'elasticsearch'/],
+  ['Jaeger v1 image', (s) => new Jaeger(s, 'j', { image: 'jaegertracing/all-in-one:1.50' }), 'image', 'jaegertracing/all-in-one:1.50', /end of life/],
+  ['Jaeger max traces', (s) => new Jaeger(s, 'j', { maxTraces: 0 }), 'maxTraces', '0', /must be a whole number from 1/],
+  ['Jaeger port collision', (s) => new Jaeger(s, 'j', { ports: { otlpHttp: 4317 } }), 'ports.otlpHttp', '4317', /must differ from otlpGrpc's port 4317/],
+  ['RobustMqObservability namespace', (s) => new RobustMqObservability(s, 'o', { monitoringNamespace: 'Monitoring' }), 'monitoringNamespace', 'Monitoring',
+    /DNS-1123 label/],
+  ['RobustMqObservability cluster and target', (s) => new RobustMqObservability(s, 'o', {
+    cluster: {}, target: ServiceScrapeTarget.fromLabels({ namespace: 'x', serviceLabels: { a: 'b' }, portName: 'm' }),
+  }), 'cluster', 'set', /must not be set together with target/],
+];
+
+describe('bad construct inputs', () => {
+  test.each(CONSTRUCT_CASES)('%s', (_name, make, field, value, allowed) => {
+    const outdir = tmpDir('rmq-bad-construct-');
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'bad', { namespace: 'robustmq' });
+    let error: unknown;
+    try {
+      make(chart);
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^[A-Za-z]+ '[^']+': /);
+    expect(message).toContain(field);
+    expect(message).toContain(`'${value}'`);
+    expect(message).toMatch(allowed);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+});
+
+test('the suite has at least 40 bad inputs', () => {
+  expect(CLI_CASES.length + CONSTRUCT_CASES.length).toBeGreaterThanOrEqual(40);
+});
