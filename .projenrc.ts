@@ -86,6 +86,15 @@ project.addTask('catalog', {
   steps: [{ exec: 'node scripts/generate-metric-catalog.js' }],
 });
 
+// Benchmark the compiled library: synth time and memory against a bare-cdk8s floor, CLI cold start.
+project.addTask('benchmark', {
+  description: 'Compile, then measure synth time and peak memory against a bare cdk8s floor and the CLI cold start',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'node scripts/benchmark.js', receiveArgs: true },
+  ],
+});
+
 // Synthesize the default stack into dist/ with the package's own CLI.
 project.addTask('synth', {
   description: 'Compile the library and write the default stack as YAML to dist/',

@@ -24,7 +24,7 @@ export interface CliIo {
 
 type Command = 'synth' | 'rules' | 'rule-tests';
 const COMMANDS: { [c in Command]: string } = {
-  'synth': 'write the stack as Kubernetes YAML, one file per chart (--out DIR, default dist)',
+  'synth': 'write the stack as Kubernetes YAML (--out DIR, default dist)',
   'rules': 'write the alert and recording rules as a plain Prometheus rule file (--out FILE, default stdout)',
   'rule-tests': 'write promtool unit tests for every alert (--out FILE, default stdout)',
 };

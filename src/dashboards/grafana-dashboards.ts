@@ -214,12 +214,13 @@ export class GrafanaDashboards extends Construct {
         warn(this, `dashboard '${uid}' is ${bytes} bytes: client-side 'kubectl apply' fails above 256 KiB (the last-applied annotation); apply with 'kubectl apply --server-side'`);
       }
     }
+    // One Grafana's sidecar reads one namespace: the same uid twice there overwrites a dashboard.
     const others = this.node.root.node.findAll()
-      .filter((c: IConstruct): c is GrafanaDashboards => c instanceof GrafanaDashboards && c !== this);
+      .filter((c: IConstruct): c is GrafanaDashboards => c instanceof GrafanaDashboards && c !== this && c.namespace === this.namespace);
     for (const other of others) {
       for (const uid of this.dashboards.keys()) {
         if (other.dashboards.has(uid) && other.node.path < this.node.path) {
-          invalid(this, KIND, 'uid', uid, `must be unique in the app: '${other.node.path}' has a dashboard with it too`);
+          invalid(this, KIND, 'uid', uid, `must be unique in namespace '${this.namespace}': '${other.node.path}' has a dashboard with it too`);
         }
       }
     }

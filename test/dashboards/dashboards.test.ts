@@ -269,7 +269,7 @@ describe('user dashboards', () => {
     refuse(() => Testing.synth(chart), /panel 'Twin' has id 1, already used by panel 'Connections'.*panel 'Twin' overlaps panel 'Connections'/);
   });
 
-  test('a duplicate uid is refused, in one construct and across the app', () => {
+  test('a duplicate uid is refused, in one construct and in one namespace across the app', () => {
     const { dashboards } = grafana();
     dashboards.addDashboardJson(userDashboard());
     refuse(() => dashboards.addDashboardJson(userDashboard()), /uid 'team-robustmq-extra' must be unique: dashboard 'Team RobustMQ' already has it/);
@@ -277,7 +277,11 @@ describe('user dashboards', () => {
     const a = new Chart(app, 'a', { namespace: 'grafana' });
     new GrafanaDashboards(a, 'one');
     new GrafanaDashboards(a, 'two');
-    refuse(() => Testing.synth(a), /uid 'robustmq-cluster-overview' must be unique in the app: 'a\/one' has a dashboard with it too/);
+    refuse(() => Testing.synth(a), /uid 'robustmq-cluster-overview' must be unique in namespace 'grafana': 'a\/one' has a dashboard with it too/);
+    const b = new Chart(Testing.app(), 'b', { namespace: 'grafana' });
+    new GrafanaDashboards(b, 'one');
+    new GrafanaDashboards(b, 'other', { namespace: 'grafana-2' });
+    expect(() => Testing.synth(b)).not.toThrow();
   });
 
   test('size guard: over 1 MiB refused, over 256 KiB warned with server-side apply', () => {
