@@ -19,6 +19,17 @@ const MAX_OBJECT_BYTES = 1024 * 1024;
 /** Client-side `kubectl apply` stores the object in an annotation limited to 256 KiB. */
 const CLIENT_APPLY_BYTES = 256 * 1024;
 
+/**
+ * Lint results by dashboard JSON text. cdk8s validates the whole app once per chart it
+ * synthesizes, and many instances carry identical dashboards: each distinct dashboard is
+ * parsed and checked once.
+ */
+const LINT_CACHE = new Map<string, string[]>();
+const LINT_CACHE_SIZE = 256;
+
+/** The GrafanaDashboards of each app, for the uid uniqueness check without walking the tree. */
+const INSTANCES = new WeakMap<IConstruct, Set<GrafanaDashboards>>();
+
 /** Properties of GrafanaDashboards. */
 export interface GrafanaDashboardsProps {
   /**
@@ -108,10 +119,16 @@ export class GrafanaDashboards extends Construct {
   public readonly namespace: string;
 
   private readonly dashboards = new Map<string, Record<string, any>>();
+  /** Each dashboard's JSON text, as its ConfigMap holds it. */
+  private readonly bodies = new Map<string, string>();
+  /** How many dashboards have passed the lint and size checks (cdk8s validates once per chart). */
+  private checkedCount = 0;
   private readonly renderContext: RenderContext;
   private readonly labels: { [key: string]: string };
   private readonly annotations: { [key: string]: string };
   private readonly known: KnownMetrics;
+  /** The user's extra known metrics, part of the lint cache key. */
+  private readonly knownKey: string;
 
   constructor(scope: Construct, id: string, props: GrafanaDashboardsProps = {}) {
     super(scope, id);
@@ -140,6 +157,7 @@ export class GrafanaDashboards extends Construct {
     const clusterLabel = props.monitor?.clusterLabel ?? 'cluster';
     this.renderContext = { clusterLabel, anchorMetric: 'system_process_cpu_usage' };
     this.known = KnownMetrics.standard().with([...RECORDED_METRICS, ...(props.extraKnownMetrics ?? [])]);
+    this.knownKey = [...(props.extraKnownMetrics ?? [])].sort().join(',');
 
     if (props.robustMqDashboards ?? true) {
       const ctx: DashboardContext = { clusterLabel, replicas, latencyThresholdSeconds: latency, errorRateThreshold: errorRate };
@@ -149,6 +167,9 @@ export class GrafanaDashboards extends Construct {
       this.addDashboardJson(JSON.stringify(renderLogsDashboard()));
     }
 
+    const root = this.node.root;
+    if (!INSTANCES.has(root)) INSTANCES.set(root, new Set());
+    INSTANCES.get(root)!.add(this);
     this.node.addValidation({ validate: () => this.checkAll() });
   }
 
@@ -190,10 +211,12 @@ export class GrafanaDashboards extends Construct {
       invalid(this, KIND, 'uid', uid, `must be unique: dashboard '${this.dashboards.get(uid)!.title}' already has it`);
     }
     this.dashboards.set(uid, json);
+    const body = JSON.stringify(json, null, 2);
+    this.bodies.set(uid, body);
     const name = `grafana-dashboard-${uid.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.replace(/-+$/, '');
     const configMap = new kplus.ConfigMap(this, `Dashboard-${uid}`, {
       metadata: { name, namespace: this.namespace, labels: { ...this.labels }, annotations: { ...this.annotations } },
-      data: { [`${uid}.json`]: JSON.stringify(json, null, 2) },
+      data: { [`${uid}.json`]: body },
     });
     this.configMaps[uid] = configMap;
     return configMap;
@@ -201,22 +224,12 @@ export class GrafanaDashboards extends Construct {
 
   /** The synth-time checks: lint rules, uids unique in the app, object size. */
   private checkAll(): string[] {
-    for (const [uid, json] of this.dashboards) {
-      const problems = lintDashboard(json, { known: this.known });
-      if (problems.length > 0) {
-        invalid(this, KIND, `dashboard '${uid}'`, json.title, `breaks the dashboard rules: ${problems.join('; ')}`);
-      }
-      const bytes = Buffer.byteLength(JSON.stringify(json, null, 2), 'utf8');
-      if (bytes > MAX_OBJECT_BYTES - 4096) {
-        invalid(this, KIND, `dashboard '${uid}'`, `${bytes} bytes`, 'must fit in a ConfigMap: Kubernetes refuses objects over 1 MiB; split the dashboard');
-      }
-      if (bytes > CLIENT_APPLY_BYTES) {
-        warn(this, `dashboard '${uid}' is ${bytes} bytes: client-side 'kubectl apply' fails above 256 KiB (the last-applied annotation); apply with 'kubectl apply --server-side'`);
-      }
+    if (this.checkedCount !== this.dashboards.size) {
+      this.checkDashboards();
+      this.checkedCount = this.dashboards.size;
     }
     // One Grafana's sidecar reads one namespace: the same uid twice there overwrites a dashboard.
-    const others = this.node.root.node.findAll()
-      .filter((c: IConstruct): c is GrafanaDashboards => c instanceof GrafanaDashboards && c !== this && c.namespace === this.namespace);
+    const others = [...(INSTANCES.get(this.node.root) ?? [])].filter((c) => c !== this && c.namespace === this.namespace);
     for (const other of others) {
       for (const uid of this.dashboards.keys()) {
         if (other.dashboards.has(uid) && other.node.path < this.node.path) {
@@ -225,5 +238,29 @@ export class GrafanaDashboards extends Construct {
       }
     }
     return [];
+  }
+
+  /** The lint rules and the object size, for every dashboard. */
+  private checkDashboards(): void {
+    for (const [uid, json] of this.dashboards) {
+      const body = this.bodies.get(uid)!;
+      const text = `${this.knownKey}\n${body}`;
+      let problems = LINT_CACHE.get(text);
+      if (problems === undefined) {
+        problems = lintDashboard(json, { known: this.known });
+        if (LINT_CACHE.size >= LINT_CACHE_SIZE) LINT_CACHE.delete(LINT_CACHE.keys().next().value!);
+        LINT_CACHE.set(text, problems);
+      }
+      if (problems.length > 0) {
+        invalid(this, KIND, `dashboard '${uid}'`, json.title, `breaks the dashboard rules: ${problems.join('; ')}`);
+      }
+      const bytes = Buffer.byteLength(body, 'utf8');
+      if (bytes > MAX_OBJECT_BYTES - 4096) {
+        invalid(this, KIND, `dashboard '${uid}'`, `${bytes} bytes`, 'must fit in a ConfigMap: Kubernetes refuses objects over 1 MiB; split the dashboard');
+      }
+      if (bytes > CLIENT_APPLY_BYTES) {
+        warn(this, `dashboard '${uid}' is ${bytes} bytes: client-side 'kubectl apply' fails above 256 KiB (the last-applied annotation); apply with 'kubectl apply --server-side'`);
+      }
+    }
   }
 }

@@ -49,6 +49,8 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
   public readonly targetNamespace: string;
 
   private readonly target: ServiceScrapeTarget;
+  /** The target Service's labels and ports when they last passed the checks. */
+  private checkedFingerprint?: string;
 
   constructor(scope: Construct, id: string, props: RobustMqServiceMonitorProps) {
     super(scope, id);
@@ -111,6 +113,9 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
   private checkTarget(): string[] {
     const service = this.target.service;
     if (!service) return [];
+    // cdk8s validates the app once per chart: check again only when the Service changed.
+    const fingerprint = JSON.stringify([service.metadata.toJson().labels, service.ports.map((p) => p.name)]);
+    if (fingerprint === this.checkedFingerprint) return [];
     const serviceLabels: Record<string, string> = service.metadata.toJson().labels ?? {};
     const mismatched = Object.entries(this.target.selectorLabels).filter(([k, v]) => serviceLabels[k] !== v);
     if (mismatched.length > 0) {
@@ -122,9 +127,11 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
       invalid(this, KIND, 'endpoints[0].port', this.target.portName,
         `must name a port of Service '${service.name}', which has ${ports.length ? ports.map((p) => `'${p}'`).join(', ') : 'no named ports'}`);
     }
-    // Another Service of the app in the same namespace with these labels and port would make
-    // Prometheus scrape the same pods twice.
-    const others = this.node.root.node.findAll()
+    // Another Service of the target's chart in the same namespace with these labels and port
+    // would make Prometheus scrape the same pods twice. (The chart, not the whole app: cdk8s
+    // validates the app once per chart, and a walk of the whole app each time grows with its
+    // square.)
+    const others = Chart.of(service).node.findAll()
       .filter((c): c is kplus.Service => c instanceof kplus.Service && c !== service)
       .filter((s) => (s.metadata.namespace ?? Chart.of(s).namespace) === this.target.namespace)
       .filter((s) => {
@@ -136,6 +143,7 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
       invalid(this, KIND, 'selector.matchLabels', this.target.selectorLabels,
         `also selects Service '${others[0].name}' with port '${this.target.portName}', so its pods would be scraped twice: add a label that only Service '${service.name}' carries`);
     }
+    this.checkedFingerprint = fingerprint;
     return [];
   }
 }
