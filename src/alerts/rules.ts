@@ -300,37 +300,51 @@ export function renderRuleGroups(ctx: AlertContext, alerts: readonly ResolvedAle
   return groups;
 }
 
+/** An alert as the promtool test renderer needs it. */
+export interface TestableAlert {
+  readonly name: string;
+  readonly for: string;
+  /** The rule's static labels. */
+  readonly labels: { [key: string]: string };
+  readonly annotations: { [key: string]: string };
+  /** The inputs where it fires and stays quiet, given the minutes of samples. */
+  cases(minutes: number): { fire: AlertTestCase[]; quiet: AlertTestCase[] };
+}
+
 /**
- * promtool unit tests for the alerts: for every alert at least one input where it fires, with
- * the exact labels and annotations expected, and one where it stays quiet.
+ * promtool unit tests: for every alert its inputs where it fires, with the exact labels and
+ * annotations expected (the annotations rendered as Prometheus would), and where it stays quiet.
  */
-export function renderRuleTests(ctx: AlertContext, alerts: readonly ResolvedAlert[], ruleFile: string): Record<string, unknown> {
+export function renderPromtoolTests(alerts: readonly TestableAlert[], ruleFile: string): Record<string, unknown> {
   const tests: Array<Record<string, unknown>> = [];
   for (const a of alerts) {
     const forMinutes = Math.ceil(durationMs(a.for)! / 60000);
     const minutes = forMinutes + 20 + EVAL_MARGIN_MINUTES;
     const evalTime = `${minutes - EVAL_MARGIN_MINUTES}m`;
-    const cases = a.definition.tests(ctx, a.threshold, minutes);
-    const toTest = (c: AlertTestCase, fires: boolean) => {
-      return {
-        name: `${a.name} ${fires ? 'fires' : 'stays quiet'}: ${c.description}`,
-        interval: '1m',
-        input_series: c.series.map((s) => ({ series: s.series, values: s.values })),
-        alert_rule_test: [{
-          eval_time: evalTime,
-          alertname: a.name,
-          exp_alerts: c.expected.map((e) => {
-            const labels = { ...e.labels, ...a.labels };
-            return {
-              exp_labels: labels,
-              exp_annotations: Object.fromEntries(Object.entries(a.annotations).map(([k, v]) => [k, renderTemplate(v, labels, e.value)])),
-            };
-          }),
-        }],
-      };
-    };
+    const cases = a.cases(minutes);
+    const toTest = (c: AlertTestCase, fires: boolean) => ({
+      name: `${a.name} ${fires ? 'fires' : 'stays quiet'}: ${c.description}`,
+      interval: '1m',
+      input_series: c.series.map((s) => ({ series: s.series, values: s.values })),
+      alert_rule_test: [{
+        eval_time: evalTime,
+        alertname: a.name,
+        exp_alerts: c.expected.map((e) => {
+          const labels = { ...e.labels, ...a.labels };
+          return {
+            exp_labels: labels,
+            exp_annotations: Object.fromEntries(Object.entries(a.annotations).map(([k, v]) => [k, renderTemplate(v, labels, e.value)])),
+          };
+        }),
+      }],
+    });
     for (const c of cases.fire) tests.push(toTest(c, true));
     for (const c of cases.quiet) tests.push(toTest(c, false));
   }
   return { rule_files: [ruleFile], evaluation_interval: '1m', tests };
+}
+
+/** promtool unit tests for the RobustMQ alerts. */
+export function renderRuleTests(ctx: AlertContext, alerts: readonly ResolvedAlert[], ruleFile: string): Record<string, unknown> {
+  return renderPromtoolTests(alerts.map((a) => ({ ...a, cases: (minutes: number) => a.definition.tests(ctx, a.threshold, minutes) })), ruleFile);
 }

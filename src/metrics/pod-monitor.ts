@@ -8,8 +8,8 @@ import {
   MonitorOptions,
   renderScrapeEndpoint,
   validateMonitorOptions,
+  validateTarget,
 } from './scrape';
-import { portName } from './service-monitor';
 import { PodScrapeTarget } from './target';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpoints } from '../imports/monitoring.coreos.com';
 import * as checks from '../validation/checks';
@@ -53,23 +53,17 @@ export class RobustMqPodMonitor extends Construct implements IRobustMqMonitor {
     validateMonitorOptions(this, KIND, props);
     const target = props.target;
     this.target = target;
-    if (target.namespace === undefined) {
-      invalid(this, KIND, 'target', target.clusterName,
-        'has no namespace: set one on the workload or its Chart, so the monitor can name it in its namespaceSelector');
-    }
-    check(this, KIND, 'target namespace', target.namespace, checks.dnsLabel(target.namespace));
-    check(this, KIND, 'target port name', target.portName, portName(target.portName));
-    if (!target.path.startsWith('/')) invalid(this, KIND, 'target path', target.path, "must start with '/'");
-    if (Object.keys(target.selectorLabels).length === 0) {
-      invalid(this, KIND, 'target labels', '{}', 'must not be empty: a PodMonitor with an empty selector scrapes every pod in the namespace');
-    }
-    for (const [k, v] of Object.entries(target.selectorLabels)) {
-      check(this, KIND, 'target label key', k, checks.labelKey(k));
-      check(this, KIND, `target label ${k}`, v, checks.labelValue(v));
-    }
+    const targetNamespace = validateTarget(this, KIND, {
+      name: target.clusterName,
+      objectKind: 'workload',
+      namespace: target.namespace,
+      portName: target.portName,
+      path: target.path,
+      selectorLabels: target.selectorLabels,
+    });
 
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? target.namespace;
-    this.targetNamespace = target.namespace;
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? targetNamespace;
+    this.targetNamespace = targetNamespace;
     this.interval = props.interval ?? DEFAULT_SCRAPE_INTERVAL;
     this.scrapeTimeout = props.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT;
     this.discoveryLabels = { ...(props.discoveryLabels ?? DEFAULT_DISCOVERY_LABELS) };
@@ -96,7 +90,7 @@ export class RobustMqPodMonitor extends Construct implements IRobustMqMonitor {
       metadata: { name, namespace: this.namespace, labels: { ...this.discoveryLabels } },
       spec: {
         selector: { matchLabels: { ...target.selectorLabels } },
-        namespaceSelector: target.namespace !== this.namespace ? { matchNames: [target.namespace] } : undefined,
+        namespaceSelector: targetNamespace !== this.namespace ? { matchNames: [targetNamespace] } : undefined,
         // The endpoint's fields are the CRD's; the shared renderer returns them as plain JSON.
         podMetricsEndpoints: [endpoint as unknown as PodMonitorSpecPodMetricsEndpoints],
       },

@@ -178,6 +178,49 @@ export function validateMonitorOptions(scope: IConstruct, kind: string, o: Monit
   }
 }
 
+/** What both monitor kinds check of their target before placing anything. */
+export interface TargetBasics {
+  /** How the target is named in an error about it. */
+  readonly name: string;
+  /** What kind of object carries the namespace ('Service' or 'workload'). */
+  readonly objectKind: string;
+  readonly namespace: string | undefined;
+  readonly portName: string;
+  readonly path: string;
+  readonly selectorLabels: { [key: string]: string };
+}
+
+/**
+ * Validates a monitor's target (namespace, port name, path, selector labels); returns the
+ * target's namespace. `kind` names the monitor in errors.
+ */
+export function validateTarget(scope: IConstruct, kind: string, t: TargetBasics): string {
+  if (t.namespace === undefined) {
+    invalid(scope, kind, 'target', t.name,
+      `has no namespace: set one on the ${t.objectKind} or its Chart, so the monitor can name it in its namespaceSelector`);
+  }
+  check(scope, kind, 'target namespace', t.namespace, checks.dnsLabel(t.namespace));
+  check(scope, kind, 'target port name', t.portName, portName(t.portName));
+  if (!t.path.startsWith('/')) invalid(scope, kind, 'target path', t.path, "must start with '/'");
+  if (Object.keys(t.selectorLabels).length === 0) {
+    invalid(scope, kind, 'target labels', '{}', `must not be empty: a ${kind === 'RobustMqPodMonitor' ? 'PodMonitor' : 'ServiceMonitor'} with an empty selector scrapes every ${t.objectKind === 'Service' ? 'Service' : 'pod'} in the namespace`);
+  }
+  for (const [k, v] of Object.entries(t.selectorLabels)) {
+    check(scope, kind, 'target label key', k, checks.labelKey(k));
+    check(scope, kind, `target label ${k}`, v, checks.labelValue(v));
+  }
+  return t.namespace;
+}
+
+/** A Kubernetes port name (IANA_SVC_NAME): at most 15 lower-case letters, digits and '-', with a letter. */
+export function portName(value: string): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)
+    || !/[a-z]/.test(value) || value.includes('--')) {
+    return "must be a port name: at most 15 lower-case letters, digits and '-', with at least one letter, no '--'";
+  }
+  return undefined;
+}
+
 /** Sample names of the high-cardinality families, for the drop rule. */
 export function highCardinalitySamples(): string[] {
   return HIGH_CARDINALITY_FAMILIES.flatMap((f) => family(f).samples).sort();

@@ -9,6 +9,7 @@ import {
   MonitorOptions,
   renderScrapeEndpoint,
   validateMonitorOptions,
+  validateTarget,
 } from './scrape';
 import { ServiceScrapeTarget } from './target';
 import { ServiceMonitor, ServiceMonitorSpecEndpoints } from '../imports/monitoring.coreos.com';
@@ -57,23 +58,17 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
     validateMonitorOptions(this, KIND, props);
     const target = props.target;
     this.target = target;
-    if (target.namespace === undefined) {
-      invalid(this, KIND, 'target', target.serviceName,
-        'has no namespace: set one on the Service or its Chart, so the monitor can name it in its namespaceSelector');
-    }
-    check(this, KIND, 'target namespace', target.namespace, checks.dnsLabel(target.namespace));
-    check(this, KIND, 'target port name', target.portName, portName(target.portName));
-    if (!target.path.startsWith('/')) invalid(this, KIND, 'target path', target.path, "must start with '/'");
-    if (Object.keys(target.selectorLabels).length === 0) {
-      invalid(this, KIND, 'target labels', '{}', 'must not be empty: a ServiceMonitor with an empty selector scrapes every Service in the namespace');
-    }
-    for (const [k, v] of Object.entries(target.selectorLabels)) {
-      check(this, KIND, 'target label key', k, checks.labelKey(k));
-      check(this, KIND, `target label ${k}`, v, checks.labelValue(v));
-    }
+    const targetNamespace = validateTarget(this, KIND, {
+      name: target.serviceName,
+      objectKind: 'Service',
+      namespace: target.namespace,
+      portName: target.portName,
+      path: target.path,
+      selectorLabels: target.selectorLabels,
+    });
 
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? target.namespace;
-    this.targetNamespace = target.namespace;
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? targetNamespace;
+    this.targetNamespace = targetNamespace;
     this.discoveryLabels = { ...(props.discoveryLabels ?? DEFAULT_DISCOVERY_LABELS) };
     this.job = target.serviceName;
     this.clusterLabel = props.clusterLabel ?? 'cluster';
@@ -100,7 +95,7 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
       metadata: { name, namespace: this.namespace, labels: { ...this.discoveryLabels } },
       spec: {
         selector: { matchLabels: { ...target.selectorLabels } },
-        namespaceSelector: target.namespace !== this.namespace ? { matchNames: [target.namespace] } : undefined,
+        namespaceSelector: targetNamespace !== this.namespace ? { matchNames: [targetNamespace] } : undefined,
         // The endpoint's fields are the CRD's; the shared renderer returns them as plain JSON.
         endpoints: [endpoint as unknown as ServiceMonitorSpecEndpoints],
       },
@@ -133,7 +128,7 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
     // square.)
     const others = Chart.of(service).node.findAll()
       .filter((c): c is kplus.Service => c instanceof kplus.Service && c !== service)
-      .filter((s) => (s.metadata.namespace ?? Chart.of(s).namespace) === this.target.namespace)
+      .filter((s) => (s.metadata.namespace ?? Chart.of(s).namespace) === this.targetNamespace)
       .filter((s) => {
         const labels: Record<string, string> = s.metadata.toJson().labels ?? {};
         return Object.entries(this.target.selectorLabels).every(([k, v]) => labels[k] === v)
@@ -146,13 +141,4 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
     this.checkedFingerprint = fingerprint;
     return [];
   }
-}
-
-/** A Kubernetes port name (IANA_SVC_NAME): at most 15 lower-case letters, digits and '-', with a letter. */
-export function portName(value: string): string | undefined {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)
-    || !/[a-z]/.test(value) || value.includes('--')) {
-    return "must be a port name: at most 15 lower-case letters, digits and '-', with at least one letter, no '--'";
-  }
-  return undefined;
 }

@@ -1,10 +1,10 @@
-import { AlertSeverity, AlertTestCase, EVAL_MARGIN_MINUTES, TestSeries, ThresholdUnit } from '../alerts/definitions';
-import { AlertOverride, RuleGroupJson, RuleJson, thresholdProblem } from '../alerts/rules';
-import { renderTemplate, unsupportedActions } from '../alerts/template';
+import { AlertSeverity, AlertTestCase, TestSeries, ThresholdUnit } from '../alerts/definitions';
+import { AlertOverride, RuleGroupJson, RuleJson, renderPromtoolTests, thresholdProblem } from '../alerts/rules';
+import { unsupportedActions } from '../alerts/template';
 import { KnownMetrics } from '../metrics/known';
 import { describeProblem, promqlProblems, quoteLabelValue, rate, sumBy } from '../metrics/promql';
 import { DEFAULT_RUNBOOK_URL_PATTERN } from '../project';
-import { duration, durationMs } from '../validation/duration';
+import { duration } from '../validation/duration';
 import { ValidationError } from '../validation/errors';
 
 /**
@@ -305,30 +305,6 @@ export function jaegerRuleGroupOf(alerts: readonly ResolvedJaegerAlert[]): RuleG
  */
 export function renderJaegerRuleTests(ctx: JaegerAlertContext, ruleFile: string, options: JaegerAlertOptions = {},
   fail: JaegerAlertFail = defaultFail): Record<string, unknown> {
-  const tests: Array<Record<string, unknown>> = [];
-  for (const a of resolveJaegerAlerts(ctx, options, fail)) {
-    const forMinutes = Math.ceil(durationMs(a.for)! / 60000);
-    const minutes = forMinutes + 20 + EVAL_MARGIN_MINUTES;
-    const evalTime = `${minutes - EVAL_MARGIN_MINUTES}m`;
-    const cases = a.definition.tests(ctx, a.threshold, minutes);
-    const toTest = (c: AlertTestCase, fires: boolean) => ({
-      name: `${a.name} ${fires ? 'fires' : 'stays quiet'}: ${c.description}`,
-      interval: '1m',
-      input_series: c.series.map((s) => ({ series: s.series, values: s.values })),
-      alert_rule_test: [{
-        eval_time: evalTime,
-        alertname: a.name,
-        exp_alerts: c.expected.map((e) => {
-          const labels = { ...e.labels, ...a.labels };
-          return {
-            exp_labels: labels,
-            exp_annotations: Object.fromEntries(Object.entries(a.annotations).map(([k, v]) => [k, renderTemplate(v, labels, e.value)])),
-          };
-        }),
-      }],
-    });
-    for (const c of cases.fire) tests.push(toTest(c, true));
-    for (const c of cases.quiet) tests.push(toTest(c, false));
-  }
-  return { rule_files: [ruleFile], evaluation_interval: '1m', tests };
+  return renderPromtoolTests(resolveJaegerAlerts(ctx, options, fail)
+    .map((a) => ({ ...a, cases: (minutes: number) => a.definition.tests(ctx, a.threshold, minutes) })), ruleFile);
 }

@@ -12,6 +12,7 @@ import { promqlProblems } from '../../src/metrics/promql';
 import { buildStack } from '../../src/stack';
 import { ValidationError } from '../../src/validation/errors';
 import { tmpDir } from '../support/promtool';
+import { refuse } from '../support/refuse';
 import { validateAll } from '../support/schema';
 
 process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
@@ -33,16 +34,6 @@ function dashboardsOf(objs: any[]): any[] {
     });
 }
 
-function refuse(make: () => unknown, message: RegExp) {
-  let error: unknown;
-  try {
-    make();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as Error).message).toMatch(message);
-}
 
 /** A minimal valid user dashboard. */
 function userDashboard(overrides: Record<string, unknown> = {}, panel: Record<string, unknown> = {}): any {

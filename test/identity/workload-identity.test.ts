@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IdentityEnv, WorkloadIdentity } from '../../src';
 import { downwardField } from '../../src/identity/workload-identity';
 import { ValidationError } from '../../src/validation/errors';
+import { refuse } from '../support/refuse';
 import { validateAll } from '../support/schema';
 import { objects, one, testChart } from '../support/synth';
 
@@ -89,12 +90,6 @@ describe('WorkloadIdentity', () => {
 });
 
 describe('WorkloadIdentity refuses', () => {
-  function refuse(make: () => void, message: RegExp) {
-    let error: unknown;
-    try { make(); } catch (e) { error = e; }
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as Error).message).toMatch(message);
-  }
 
   test('a variable the container already sets differently, naming container, variable and both values', () => {
     const { dep } = deployment();

@@ -5,6 +5,7 @@ import { RobustMqServiceMonitor } from '../../src/metrics/service-monitor';
 import { RobustMqCluster } from '../../src/robustmq/cluster';
 import { ValidationError } from '../../src/validation/errors';
 import { warningsOf } from '../../src/validation/warnings';
+import { refuse } from '../support/refuse';
 import { validateAll } from '../support/schema';
 import { one } from '../support/synth';
 
@@ -19,17 +20,6 @@ function setup(props: FluentBitProps = {}, withCluster = true) {
   return { app, mq, cluster, logs, fb };
 }
 
-function refuse(make: () => unknown, message: RegExp): ValidationError {
-  let error: unknown;
-  try {
-    make();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as Error).message).toMatch(message);
-  return error as ValidationError;
-}
 
 describe('FluentBit objects', () => {
   const { logs, fb } = setup({ elasticsearchSecret: 'es-creds' });

@@ -6,6 +6,7 @@ import {
 import { highCardinalitySamples } from '../../src/metrics/scrape';
 import { buildStack } from '../../src/stack';
 import { ValidationError } from '../../src/validation/errors';
+import { refuse } from '../support/refuse';
 import { validateAll } from '../support/schema';
 import { one } from '../support/synth';
 
@@ -19,16 +20,6 @@ function setup(monitorNamespace = 'monitoring') {
   return { app, mq, cluster, mon };
 }
 
-function refuse(make: () => unknown, message: RegExp) {
-  let error: unknown;
-  try {
-    make();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as Error).message).toMatch(message);
-}
 
 describe('default stack ServiceMonitor', () => {
   const app = Testing.app();
