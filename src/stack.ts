@@ -127,7 +127,16 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       configFormat: o.fluentBitConfigFormat,
       logLevelMin: o.logLevelMin,
     },
-    tracing: { enabled: o.tracing, storage: o.jaegerStorage, namespace: o.jaegerNamespace },
+    tracing: {
+      enabled: o.tracing,
+      storage: o.jaegerStorage,
+      namespace: o.jaegerNamespace,
+      // With Elasticsearch storage, spans go to the logs' Elasticsearch with the same Secret.
+      elasticsearch: o.jaegerStorage === JaegerStorage.ELASTICSEARCH ? {
+        url: o.elasticsearchUrl,
+        credentials: o.elasticsearchSecret ? { secretName: o.elasticsearchSecret } : undefined,
+      } : undefined,
+    },
   });
   return { chart, observability };
 }

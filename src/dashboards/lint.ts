@@ -8,8 +8,8 @@ import { describeProblem, parsePromQL, promqlProblems } from '../metrics/promql'
 
 const UID = /^[a-zA-Z0-9_-]{8,40}$/;
 const GRID_COLUMNS = 24;
-/** Panel types that show no numbers and so take no unit. */
-const UNITLESS_TYPES = ['row', 'logs', 'text', 'news', 'dashlist', 'traces', 'nodeGraph'];
+/** Panel types that show no data and so take no unit. */
+const UNITLESS_TYPES = ['row', 'text', 'news', 'dashlist'];
 const VARIABLE_REF = /^\$\{?([A-Za-z0-9_]+)(?::[a-z]+)?\}?$/;
 
 /** Grafana's variables substituted by plausible values, so an expression can be parsed. */

@@ -62,6 +62,19 @@ describe('synth', () => {
     expect(sm.spec.endpoints[0].metricRelabelings).toBeUndefined();
   });
 
+  test('--jaeger-storage elasticsearch stores spans in the logs\' Elasticsearch, credentials from the Secret', () => {
+    const dir = tmp();
+    expect(run(['synth', '--out', dir, '--jaeger-storage', 'elasticsearch', '--elasticsearch-secret', 'es-creds',
+      '--elasticsearch-url', 'https://es.example.svc:9200']).status).toBe(0);
+    const objs = readAll(dir);
+    const config = YAML.parse(objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'jaeger-config').data['config.yaml']);
+    expect(config.extensions.jaeger_storage.backends.trace_store.elasticsearch.server_urls).toEqual(['https://es.example.svc:9200']);
+    const env = objs.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].env;
+    const refs = env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef);
+    expect(refs).toEqual(expect.arrayContaining([{ name: 'es-creds', key: 'username' }, { name: 'es-creds', key: 'password' }]));
+    expect(JSON.stringify(objs)).not.toMatch(/"password":\s*"[^$]/);
+  });
+
   test('the default image follows --robustmq-version', () => {
     const dir = tmp();
     expect(run(['synth', '--out', dir, '--robustmq-version', '0.4.12']).status).toBe(0);
