@@ -95,7 +95,7 @@ describe('RobustMqObservability', () => {
     const objs = Testing.synth(chart);
     expect(objs.find((x) => x.kind === 'ServiceMonitor' && x.metadata.name === 'own-mq').spec.selector.matchLabels).toEqual({ app: 'own-mq' });
     const rule = objs.find((x) => x.kind === 'PrometheusRule');
-    expect(JSON.stringify(rule)).toContain('(sum(up{cluster=\\"own-mq\\", namespace=\\"brokers\\"}) or vector(0)) < 3');
+    expect(JSON.stringify(rule)).toContain('(sum(up{cluster=\\"own-mq\\", namespace=\\"brokers\\", job=\\"own-mq\\"}) or vector(0)) < 3');
     expect(objs.find((x) => x.kind === 'ConfigMap' && x.metadata.name === 'own-mq-fluent-bit-config')).toBeDefined();
   });
 

@@ -98,8 +98,14 @@ export const EVAL_MARGIN_MINUTES = 5;
 
 // ---- helpers for expressions and test inputs ----
 
+/** The cluster's series: its cluster label, the pods' namespace and the monitor's job. */
 function sel(ctx: AlertContext, extra: string[] = []): string {
-  return [`${ctx.clusterLabel}="${ctx.clusterName}"`, `namespace="${ctx.namespace}"`, ...extra].join(', ');
+  return [`${ctx.clusterLabel}="${ctx.clusterName}"`, `namespace="${ctx.namespace}"`, `job="${ctx.job}"`, ...extra].join(', ');
+}
+
+/** A recorded series of the cluster (recording rules keep the cluster label and namespace, not the job). */
+function recorded(ctx: AlertContext): string {
+  return [`${ctx.clusterLabel}="${ctx.clusterName}"`, `namespace="${ctx.namespace}"`].join(', ');
 }
 
 function by(ctx: AlertContext, ...labels: string[]): string {
@@ -312,6 +318,33 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     },
   },
   {
+    name: 'RobustMQPodsMissing',
+    group: 'cluster',
+    severity: AlertSeverity.WARNING,
+    for: '10m',
+    summary: 'RobustMQ pods are missing.',
+    description: (ctx) => `Prometheus discovers only {{ $value }} of the ${ctx.replicas} RobustMQ pods of cluster ${ctx.clusterName} in namespace ${ctx.namespace}: `
+      + 'the others are not running (Pending, evicted, or not scheduled), and the cluster runs with fewer Raft members than it should.',
+    dashboard: 'overview',
+    staticLabels: clusterOnly,
+    // A pod that is not running has no endpoint and so no `up` series at all: RobustMQNodeDown cannot see it.
+    expr: (ctx) => `(count(up{${sel(ctx)}}) or vector(0)) < ${ctx.replicas}`,
+    tests: (ctx, _t, minutes) => {
+      const up = (n: number) => ctx.podNames.slice(0, n).map((pod) => series('up', seriesLabels(ctx, { pod }), constant(1, minutes)));
+      return {
+        fire: [{ description: `${ctx.replicas - 1} of ${ctx.replicas} pods discovered`, series: up(ctx.replicas - 1), expected: [{ labels: {}, value: ctx.replicas - 1 }] }],
+        quiet: [{
+          description: `all ${ctx.replicas} pods discovered, one of them down`,
+          series: [
+            ...up(ctx.replicas - 1),
+            series('up', seriesLabels(ctx, { pod: ctx.podNames[ctx.replicas - 1] }), constant(0, minutes)),
+          ],
+          expected: [],
+        }],
+      };
+    },
+  },
+  {
     name: 'RobustMQMetricsAbsent',
     group: 'scrape',
     severity: AlertSeverity.WARNING,
@@ -360,7 +393,7 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     description: (_ctx, t) => `The 99th percentile of MQTT packet processing time on {{ $labels.pod }} is {{ $value | humanizeDuration }}, above ${seconds(t)}.`,
     dashboard: 'broker',
     // The histogram is in milliseconds; the alert compares seconds.
-    expr: (ctx, t) => `${RECORD_P99_LATENCY}{${sel(ctx)}} / 1000 > ${t}`,
+    expr: (ctx, t) => `${RECORD_P99_LATENCY}{${recorded(ctx)}} / 1000 > ${t}`,
     tests: (ctx, t, minutes) => {
       const labels = seriesLabels(ctx, { pod: ctx.podNames[0], network: 'Tcp', packet: 'Publish' });
       const expect = { [ctx.clusterLabel]: ctx.clusterName, namespace: ctx.namespace, pod: ctx.podNames[0] };
@@ -382,7 +415,7 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     description: (ctx, t) => `{{ $value | humanizePercentage }} of the MQTT packets received by RobustMQ cluster ${ctx.clusterName} in namespace ${ctx.namespace} `
       + `are errors (threshold ${pct(t)}).`,
     dashboard: 'broker',
-    expr: (ctx, t) => `${RECORD_PACKETS_RECEIVED_ERROR}{${sel(ctx)}} / ${RECORD_PACKETS_RECEIVED}{${sel(ctx)}} > ${t}`,
+    expr: (ctx, t) => `${RECORD_PACKETS_RECEIVED_ERROR}{${recorded(ctx)}} / ${RECORD_PACKETS_RECEIVED}{${recorded(ctx)}} > ${t}`,
     tests: (ctx, t, minutes) => ratioTests(t, minutes, sample('mqtt_packets_received_error'), sample('mqtt_packets_received'),
       seriesLabels(ctx, { pod: ctx.podNames[0], network: 'Tcp' }), clusterOnly(ctx)),
   },

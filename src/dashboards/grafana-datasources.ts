@@ -158,8 +158,9 @@ export class GrafanaDatasources extends Construct {
           logMessageField: LOG_FIELDS.message,
           logLevelField: LOG_FIELDS.level,
           maxConcurrentShardRequests: 5,
-          // A trace id in a log record opens the trace in Jaeger.
-          ...(withJaeger ? { dataLinks: [{ field: LOG_FIELDS.traceId, url: '${__value.raw}', datasourceUid: DATASOURCE_UIDS.jaeger }] } : {}),
+          // A trace id in a log record opens the trace in Jaeger. ('$$' because Grafana expands
+          // environment variables in provisioning files: a lone '${...}' would become empty.)
+          ...(withJaeger ? { dataLinks: [{ field: LOG_FIELDS.traceId, url: '$${__value.raw}', datasourceUid: DATASOURCE_UIDS.jaeger }] } : {}),
         },
       });
     }
@@ -180,7 +181,7 @@ export class GrafanaDatasources extends Construct {
             filterByTraceID: false,
             filterBySpanID: false,
             customQuery: true,
-            query: `${LOG_FIELDS.traceId}:"\${__trace.traceId}"`,
+            query: `${LOG_FIELDS.traceId}:"$\${__trace.traceId}"`,
           },
         } : {},
       });

@@ -81,7 +81,8 @@ export function overviewDashboard(ctx: DashboardContext): DashboardSpec {
             unit: 'none',
             kind: PanelKind.STAT,
             width: 6,
-            queries: [{ expr: `sum(up{${filters(ctx).join(', ')}})`, legend: 'nodes up' }],
+            // `and` with a metric only RobustMQ exports keeps other targets (log agents, Jaeger) out.
+            queries: [{ expr: `sum(up{${filters(ctx).join(', ')}} and on (namespace, pod) ${sample('system_process_cpu_usage')}{${filters(ctx).join(', ')}})`, legend: 'nodes up' }],
             thresholds: [{ color: 'red' }, { value: 1, color: 'yellow' }, { value: ctx.replicas, color: 'green' }],
           },
           {
@@ -147,7 +148,7 @@ export function overviewDashboard(ctx: DashboardContext): DashboardSpec {
           ts('Host CPU', 'CPU use of the node each pod runs on, percent, as RobustMQ sees it.', 'percent', [[gaugeOf(ctx, 'system_cpu_usage', ['pod']), '{{pod}}']]),
           ts('Host Memory', 'Memory use of the node each pod runs on, percent, as RobustMQ sees it.', 'percent', [[gaugeOf(ctx, 'system_memory_usage', ['pod']), '{{pod}}']]),
           ts('Scrape Duration', 'How long Prometheus takes to scrape each pod; near the scrape timeout, scrapes fail.', 's',
-            [[`max by (pod) (scrape_duration_seconds{${filters(ctx).join(', ')}})`, '{{pod}}']]),
+            [[`max by (pod) (scrape_duration_seconds{${filters(ctx).join(', ')}} and on (namespace, pod) ${sample('system_process_cpu_usage')}{${filters(ctx).join(', ')}})`, '{{pod}}']]),
         ],
       },
     ],

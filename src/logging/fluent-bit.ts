@@ -608,7 +608,9 @@ export class FluentBit extends Construct {
       target: ServiceScrapeTarget.fromService(this.service, {
         portName: METRICS_PORT_NAME,
         path: METRICS_PATH,
-        clusterName: source.clusterName,
+        // The agent's own series are labelled with the agent's name, not RobustMQ's cluster:
+        // alerts and dashboards that select a RobustMQ cluster must not count log agents.
+        clusterName: name,
         selectorLabels,
       }),
     });

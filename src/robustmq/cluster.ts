@@ -158,6 +158,14 @@ export interface RobustMqClusterProps {
   readonly env?: { [name: string]: string };
 
   /**
+   * How long a pod must be Ready before a rolling update moves on to the next one: time for it
+   * to rejoin the Raft group (a TCP check of the admin port says nothing about that).
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly minReady?: Duration;
+
+  /**
    * Extra labels on every object and pod.
    *
    * @default - none
@@ -333,6 +341,7 @@ export class RobustMqCluster extends Construct {
       select: false,
       // All pods start at once, so the Raft group can form on first start.
       podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
+      minReady: props.minReady ?? Duration.seconds(30),
       podMetadata: { labels: { ...(props.labels ?? {}) } },
       automountServiceAccountToken: false,
       securityContext: {

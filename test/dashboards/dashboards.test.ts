@@ -171,8 +171,9 @@ describe('datasources', () => {
     const byType = Object.fromEntries(file.datasources.map((d: any) => [d.type, d]));
     expect(byType.prometheus.uid).toBe('robustmq-prometheus');
     expect(byType.elasticsearch).toMatchObject({ uid: 'robustmq-elasticsearch', jsonData: { index: 'robustmq-logs', timeField: '@timestamp' } });
-    expect(byType.elasticsearch.jsonData.dataLinks).toEqual([{ field: 'trace_id', url: '${__value.raw}', datasourceUid: 'robustmq-jaeger' }]);
-    expect(byType.jaeger.jsonData.tracesToLogsV2).toMatchObject({ datasourceUid: 'robustmq-elasticsearch', customQuery: true, query: 'trace_id:"${__trace.traceId}"' });
+    // '$$' survives Grafana's environment-variable expansion of provisioning files as a literal '$'.
+    expect(byType.elasticsearch.jsonData.dataLinks).toEqual([{ field: 'trace_id', url: '$${__value.raw}', datasourceUid: 'robustmq-jaeger' }]);
+    expect(byType.jaeger.jsonData.tracesToLogsV2).toMatchObject({ datasourceUid: 'robustmq-elasticsearch', customQuery: true, query: 'trace_id:"$${__trace.traceId}"' });
   });
 
   test('the Prometheus datasource can be turned off and its uid changed', () => {

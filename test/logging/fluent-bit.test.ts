@@ -149,7 +149,8 @@ describe('FluentBit objects', () => {
     expect(sm.spec.endpoints).toHaveLength(1);
     expect(sm.spec.endpoints[0]).toMatchObject({ port: 'http-metrics', path: '/api/v2/metrics/prometheus' });
     expect(sm.spec.endpoints[0].metricRelabelings).toBeUndefined();
-    expect(sm.spec.endpoints[0].relabelings).toContainEqual({ action: 'replace', replacement: 'prod-mq', targetLabel: 'cluster' });
+    // The agent's own series carry its own name as cluster label, so RobustMQ selectors never count it.
+    expect(sm.spec.endpoints[0].relabelings).toContainEqual({ action: 'replace', replacement: 'fluent-bit', targetLabel: 'cluster' });
     for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) expect(svc.metadata.labels[k]).toBe(v);
     expect(sm.metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
     expect(sm.metadata.name).toBe('fluent-bit');
