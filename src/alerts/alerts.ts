@@ -42,6 +42,14 @@ export interface RobustMqAlertsProps extends AlertTuning {
   readonly dataClaimRegex?: string;
 
   /**
+   * Regular expression matching the RobustMQ pods' names, when `cluster` is not given (for the
+   * container CPU and memory alerts, whose cAdvisor and kube-state-metrics series carry no cluster label).
+   *
+   * @default '<clusterName>-[0-9]+'
+   */
+  readonly podNameRegex?: string;
+
+  /**
    * Name of the PrometheusRule.
    *
    * @default '<clusterName>-alerts'
@@ -95,6 +103,14 @@ export class RobustMqAlerts extends Construct {
       invalid(this, KIND, 'dataClaimRegex', dataClaimRegex, 'must be a regular expression');
     }
     if (/["\\]/.test(dataClaimRegex)) invalid(this, KIND, 'dataClaimRegex', dataClaimRegex, "must not contain '\"' or '\\'");
+    if (props.podNameRegex !== undefined) {
+      try {
+        new RegExp(props.podNameRegex);
+      } catch {
+        invalid(this, KIND, 'podNameRegex', props.podNameRegex, 'must be a regular expression');
+      }
+      if (/["\\]/.test(props.podNameRegex)) invalid(this, KIND, 'podNameRegex', props.podNameRegex, "must not contain '\"' or '\\'");
+    }
     this.context = {
       clusterLabel: monitor.clusterLabel,
       clusterName: monitor.clusterName,
@@ -104,6 +120,8 @@ export class RobustMqAlerts extends Construct {
       scrapeTimeoutSeconds: durationMs(monitor.scrapeTimeout)! / 1000,
       dataClaimRegex,
       podNames: Array.from({ length: replicas }, (_, i) => `${podPrefix}-${i}`),
+      podRegex: props.cluster ? `${podPrefix}-[0-9]+` : (props.podNameRegex ?? `${podPrefix}-[0-9]+`),
+      containerName: props.cluster ? props.cluster.container.name : undefined,
     };
     this.resolved = resolveAlerts(this.context, props, (field, value, problem) => invalid(this, KIND, field, value, problem));
     this.alertNames = this.resolved.map((a) => a.name);

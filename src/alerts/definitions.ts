@@ -40,6 +40,10 @@ export interface AlertContext {
   readonly dataClaimRegex: string;
   /** The pod names, ordinal 0 first (used for test inputs). */
   readonly podNames: readonly string[];
+  /** A regular expression matching the pods' names (for the kubelet's and kube-state-metrics' series). */
+  readonly podRegex: string;
+  /** The RobustMQ container's name, when known. */
+  readonly containerName?: string;
 }
 
 /** One input series of a promtool test. */
@@ -228,6 +232,16 @@ function gaugeTests(metric: string, labels: { [key: string]: string }, expectLab
     fire: [{ description: `${fire} is above ${t}`, series: [series(metric, labels, constant(fire, minutes))], expected: [{ labels: expectLabels, value: fire }] }],
     quiet: [{ description: `${quiet} is not above ${t}`, series: [series(metric, labels, constant(quiet, minutes))], expected: [] }],
   };
+}
+
+/** The RobustMQ container's series from cAdvisor and kube-state-metrics (they carry no cluster label). */
+function containerSelector(ctx: AlertContext, extra: string[] = []): string {
+  const container = ctx.containerName ? `container="${ctx.containerName}"` : 'container!="", container!="POD"';
+  return [`namespace="${ctx.namespace}"`, `pod=~"${ctx.podRegex}"`, container, ...extra].join(', ');
+}
+
+function containerLabels(ctx: AlertContext): { [key: string]: string } {
+  return { namespace: ctx.namespace, pod: ctx.podNames[0], container: ctx.containerName ?? 'broker-server' };
 }
 
 function kubeletLabels(ctx: AlertContext): { [key: string]: string } {
@@ -618,9 +632,9 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     group: 'process',
     severity: AlertSeverity.WARNING,
     for: '15m',
-    threshold: { default: 90, unit: 'percent', meaning: 'CPU usage of the RobustMQ process' },
-    summary: 'A RobustMQ process uses a lot of CPU.',
-    description: (_ctx, t) => 'RobustMQ on {{ $labels.pod }} uses {{ $value | humanize }}% CPU '
+    threshold: { default: 90, unit: 'percent', meaning: "CPU used by the RobustMQ process, as a percentage of the node's CPU" },
+    summary: 'A RobustMQ process uses most of its node\'s CPU.',
+    description: (_ctx, t) => 'RobustMQ on {{ $labels.pod }} uses {{ $value | humanize }}% of its node\'s CPU '
       + `(threshold ${t}%).`,
     dashboard: 'overview',
     expr: (ctx, t) => `${sample('system_process_cpu_usage')}{${sel(ctx)}} > ${t}`,
@@ -634,15 +648,69 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     group: 'process',
     severity: AlertSeverity.WARNING,
     for: '15m',
-    threshold: { default: 90, unit: 'percent', meaning: 'memory usage of the RobustMQ process' },
-    summary: 'A RobustMQ process uses a lot of memory.',
-    description: (_ctx, t) => 'RobustMQ on {{ $labels.pod }} uses {{ $value | humanize }}% of memory '
+    threshold: { default: 90, unit: 'percent', meaning: "memory used by the RobustMQ process, as a percentage of the node's memory" },
+    summary: 'A RobustMQ process uses most of its node\'s memory.',
+    description: (_ctx, t) => 'RobustMQ on {{ $labels.pod }} uses {{ $value | humanize }}% of its node\'s memory '
       + `(threshold ${t}%).`,
     dashboard: 'overview',
     expr: (ctx, t) => `${sample('system_process_memory_usage')}{${sel(ctx)}} > ${t}`,
     tests: (ctx, t, minutes) => {
       const labels = seriesLabels(ctx, { pod: ctx.podNames[0] });
       return gaugeTests(sample('system_process_memory_usage'), labels, labels, (t + 100) / 2, t / 2, minutes, t);
+    },
+  },
+  {
+    name: 'RobustMQMemoryNearLimit',
+    group: 'process',
+    severity: AlertSeverity.WARNING,
+    for: '15m',
+    threshold: { default: 0.9, unit: 'ratio', meaning: "the container's working set as a fraction of its memory limit" },
+    summary: 'A RobustMQ container is close to its memory limit.',
+    description: (_ctx, t) => 'The RobustMQ container {{ $labels.container }} of {{ $labels.pod }} uses {{ $value | humanizePercentage }} of its memory limit '
+      + `(threshold ${pct(t)}): it is about to be OOM-killed.`,
+    dashboard: 'overview',
+    staticLabels: (ctx) => ({ [ctx.clusterLabel]: ctx.clusterName }),
+    // The working set (cAdvisor) against the limit (kube-state-metrics), container by container.
+    expr: (ctx, t) => `max by (namespace, pod, container) (container_memory_working_set_bytes{${containerSelector(ctx)}}) `
+      + `/ max by (namespace, pod, container) (kube_pod_container_resource_limits{${containerSelector(ctx, ['resource="memory"'])}}) > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = containerLabels(ctx);
+      const limit = 2 * 1024 ** 3;
+      const mk = (ratio: number) => [
+        series('kube_pod_container_resource_limits', { ...labels, resource: 'memory', unit: 'byte', job: 'kube-state-metrics' }, constant(limit, minutes)),
+        series('container_memory_working_set_bytes', { ...labels, job: 'kubelet' }, constant(Math.round(limit * ratio), minutes)),
+      ];
+      const fire = (1 + t) / 2;
+      return {
+        fire: [{ description: `${pct(fire)} of the limit`, series: mk(fire), expected: [{ labels, value: Math.round(limit * fire) / limit }] }],
+        quiet: [{ description: `${pct(t / 2)} of the limit`, series: mk(t / 2), expected: [] }],
+      };
+    },
+  },
+  {
+    name: 'RobustMQCpuThrottled',
+    group: 'process',
+    severity: AlertSeverity.WARNING,
+    for: '15m',
+    threshold: { default: 0.25, unit: 'ratio', meaning: 'throttled CFS periods as a fraction of all' },
+    summary: 'A RobustMQ container is CPU-throttled.',
+    description: (_ctx, t) => 'The RobustMQ container {{ $labels.container }} of {{ $labels.pod }} is throttled in {{ $value | humanizePercentage }} '
+      + `of its CPU periods (threshold ${pct(t)}): requests wait and Raft heartbeats can be late.`,
+    dashboard: 'overview',
+    staticLabels: (ctx) => ({ [ctx.clusterLabel]: ctx.clusterName }),
+    expr: (ctx, t) => `sum by (namespace, pod, container) (increase(container_cpu_cfs_throttled_periods_total{${containerSelector(ctx)}}[5m])) `
+      + `/ sum by (namespace, pod, container) (increase(container_cpu_cfs_periods_total{${containerSelector(ctx)}}[5m])) > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = containerLabels(ctx);
+      const mk = (ratio: number) => [
+        series('container_cpu_cfs_periods_total', { ...labels, job: 'kubelet' }, growing(600, minutes)),
+        series('container_cpu_cfs_throttled_periods_total', { ...labels, job: 'kubelet' }, growing(600 * ratio, minutes)),
+      ];
+      const fire = (1 + t) / 2;
+      return {
+        fire: [{ description: `${pct(fire)} of periods throttled`, series: mk(fire), expected: [{ labels, value: fire }] }],
+        quiet: [{ description: `${pct(t / 2)} of periods throttled`, series: mk(t / 2), expected: [] }],
+      };
     },
   },
 ];

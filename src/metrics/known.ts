@@ -14,6 +14,14 @@ export const DECLARED_METRICS: { readonly [origin: string]: readonly string[] } 
     'kubelet_volume_stats_used_bytes', 'kubelet_volume_stats_capacity_bytes', 'kubelet_volume_stats_available_bytes',
     'kubelet_volume_stats_inodes', 'kubelet_volume_stats_inodes_used', 'kubelet_volume_stats_inodes_free',
   ],
+  'cadvisor': [
+    'container_memory_working_set_bytes', 'container_cpu_usage_seconds_total',
+    'container_cpu_cfs_periods_total', 'container_cpu_cfs_throttled_periods_total',
+  ],
+  'kube-state-metrics': [
+    'kube_pod_container_resource_limits', 'kube_pod_container_resource_requests',
+    'kube_statefulset_replicas', 'kube_statefulset_status_replicas_ready',
+  ],
   'fluent-bit': [
     'fluentbit_uptime', 'fluentbit_build_info',
     'fluentbit_input_records_total', 'fluentbit_input_bytes_total',
