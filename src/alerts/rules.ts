@@ -133,7 +133,6 @@ export interface RuleGroupJson {
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const RESERVED_LABELS = ['alertname', 'severity'];
 const RESERVED_ANNOTATIONS = ['summary', 'description', 'runbook_url', 'dashboard_url'];
 const MS_BUCKET_MIN = 0.001;
 const MS_BUCKET_MAX = 262.144;
@@ -182,35 +181,55 @@ export function majority(replicas: number): number {
   return Math.floor(replicas / 2) + 1;
 }
 
+/** The tuning inputs every alert set shares: names, extra labels, the runbook link. */
+export interface CommonTuning {
+  readonly overrides?: { [alertName: string]: unknown };
+  readonly disabledAlerts?: string[];
+  readonly extraLabels?: { [key: string]: string };
+  readonly runbookUrlPattern?: string;
+}
+
+/**
+ * Validates the tuning every alert set shares; returns the disabled names and the runbook link
+ * pattern. `nameProblem` checks an alert name; `reservedLabels` maps the label names the alerts
+ * set themselves to the reason.
+ */
+export function checkCommonTuning(tuning: CommonTuning, nameProblem: (name: string) => string | undefined,
+  reservedLabels: { [label: string]: string }, fail: Fail): { disabled: Set<string>; runbookPattern: string } {
+  for (const name of Object.keys(tuning.overrides ?? {})) {
+    const p = nameProblem(name);
+    if (p) fail(`overrides.${name}`, name, p);
+  }
+  const disabled = new Set(tuning.disabledAlerts ?? []);
+  for (const name of disabled) {
+    const p = nameProblem(name);
+    if (p) fail('disabledAlerts', name, p);
+  }
+  for (const [k, v] of Object.entries(tuning.extraLabels ?? {})) {
+    if (!LABEL_NAME.test(k) || k.startsWith('__')) fail('extraLabels', k, "must be a Prometheus label name: letters, digits and '_', not starting with a digit or '__'");
+    if (reservedLabels[k]) fail('extraLabels', k, `must not be '${k}': ${reservedLabels[k]}`);
+    if (typeof v !== 'string' || v === '' || v.includes('{{')) fail(`extraLabels.${k}`, v, 'must be a non-empty label value without template actions');
+  }
+  const runbookPattern = tuning.runbookUrlPattern ?? DEFAULT_RUNBOOK_URL_PATTERN;
+  if (!/^https?:\/\/\S+$/.test(runbookPattern) || !/\{(anchor|alert)\}/.test(runbookPattern)) {
+    fail('runbookUrlPattern', runbookPattern, "must be an http(s) URL containing '{anchor}' (the lower-cased alert name) or '{alert}'");
+  }
+  return { disabled, runbookPattern };
+}
+
 /**
  * Applies the tuning to the alert catalog, validating every input; `fail` throws the caller's
  * error naming the field. Every expression is parsed and its metrics checked.
  */
 export function resolveAlerts(ctx: AlertContext, tuning: AlertTuning, fail: Fail): ResolvedAlert[] {
   const overrides = tuning.overrides ?? {};
-  for (const name of Object.keys(overrides)) {
-    const p = alertNameProblem(name);
-    if (p) fail(`overrides.${name}`, name, p);
-  }
-  const disabled = new Set(tuning.disabledAlerts ?? []);
-  for (const name of disabled) {
-    const p = alertNameProblem(name);
-    if (p) fail('disabledAlerts', name, p);
-  }
-  for (const [k, v] of Object.entries(tuning.extraLabels ?? {})) {
-    if (!LABEL_NAME.test(k) || k.startsWith('__')) fail('extraLabels', k, "must be a Prometheus label name: letters, digits and '_', not starting with a digit or '__'");
-    if (RESERVED_LABELS.includes(k)) fail('extraLabels', k, `must not be '${k}': it is set per alert (use overrides for severity)`);
-    if (typeof v !== 'string' || v === '' || v.includes('{{')) fail(`extraLabels.${k}`, v, 'must be a non-empty label value without template actions');
-  }
+  const perAlert = 'it is set per alert (use overrides for severity)';
+  const { disabled, runbookPattern } = checkCommonTuning(tuning, alertNameProblem, { alertname: perAlert, severity: perAlert }, fail);
   for (const [k, v] of Object.entries(tuning.extraAnnotations ?? {})) {
     if (!LABEL_NAME.test(k)) fail('extraAnnotations', k, "must be an annotation name: letters, digits and '_', not starting with a digit");
     if (RESERVED_ANNOTATIONS.includes(k)) fail('extraAnnotations', k, `must not be '${k}': this library writes it (see runbookUrlPattern and grafanaUrl)`);
     const bad = unsupportedActions(v);
     if (bad.length > 0) fail(`extraAnnotations.${k}`, v, `uses ${bad.join(', ')}: only {{ $labels.NAME }}, {{ $value }} and {{ $value | humanize }}-style actions are allowed, so the generated tests can check them`);
-  }
-  const runbookPattern = tuning.runbookUrlPattern ?? DEFAULT_RUNBOOK_URL_PATTERN;
-  if (!/^https?:\/\/\S+$/.test(runbookPattern) || !/\{(anchor|alert)\}/.test(runbookPattern)) {
-    fail('runbookUrlPattern', runbookPattern, "must be an http(s) URL containing '{anchor}' (the lower-cased alert name) or '{alert}'");
   }
   const grafanaUrl = tuning.grafanaUrl ?? DEFAULT_GRAFANA_URL;
   if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(grafanaUrl)) {

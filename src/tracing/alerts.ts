@@ -1,9 +1,7 @@
 import { AlertSeverity, AlertTestCase, TestSeries, ThresholdUnit } from '../alerts/definitions';
-import { AlertOverride, RuleGroupJson, RuleJson, renderPromtoolTests, thresholdProblem } from '../alerts/rules';
-import { unsupportedActions } from '../alerts/template';
+import { AlertOverride, RuleGroupJson, RuleJson, checkCommonTuning, renderPromtoolTests, thresholdProblem } from '../alerts/rules';
 import { KnownMetrics } from '../metrics/known';
 import { describeProblem, promqlProblems, quoteLabelValue, rate, sumBy } from '../metrics/promql';
-import { DEFAULT_RUNBOOK_URL_PATTERN } from '../project';
 import { duration } from '../validation/duration';
 import { ValidationError } from '../validation/errors';
 
@@ -201,7 +199,6 @@ export interface ResolvedJaegerAlert {
   readonly annotations: { [key: string]: string };
 }
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 function defaultFail(field: string, value: unknown, problem: string): never {
   const shown = typeof value === 'string' ? value : JSON.stringify(value);
@@ -220,27 +217,9 @@ export function jaegerAlertNameProblem(name: string): string | undefined {
 export function resolveJaegerAlerts(ctx: JaegerAlertContext, options: JaegerAlertOptions = {},
   fail: JaegerAlertFail = defaultFail): ResolvedJaegerAlert[] {
   const overrides = options.overrides ?? {};
-  for (const name of Object.keys(overrides)) {
-    const p = jaegerAlertNameProblem(name);
-    if (p) fail(`overrides.${name}`, name, p);
-  }
-  const disabled = new Set(options.disabledAlerts ?? []);
-  for (const name of disabled) {
-    const p = jaegerAlertNameProblem(name);
-    if (p) fail('disabledAlerts', name, p);
-  }
-  for (const [k, v] of Object.entries(options.extraLabels ?? {})) {
-    if (!LABEL_NAME.test(k) || k.startsWith('__')) fail('extraLabels', k, "must be a Prometheus label name: letters, digits and '_', not starting with a digit or '__'");
-    if (['alertname', 'severity', 'namespace', 'job'].includes(k)) fail('extraLabels', k, `must not be '${k}': the alerts set it`);
-    if (typeof v !== 'string' || v === '' || unsupportedActions(v).length > 0 || v.includes('{{')) {
-      fail(`extraLabels.${k}`, v, 'must be a non-empty label value without template actions');
-    }
-  }
-  const runbookPattern = options.runbookUrlPattern ?? DEFAULT_RUNBOOK_URL_PATTERN;
-  if (!/^https?:\/\/\S+$/.test(runbookPattern) || !/\{(anchor|alert)\}/.test(runbookPattern)) {
-    fail('runbookUrlPattern', runbookPattern, "must be an http(s) URL containing '{anchor}' (the lower-cased alert name) or '{alert}'");
-  }
-
+  const reason = 'the alerts set it';
+  const { disabled, runbookPattern } = checkCommonTuning(options, jaegerAlertNameProblem,
+    { alertname: reason, severity: reason, namespace: reason, job: reason }, fail);
   const known = KnownMetrics.standard();
   const out: ResolvedJaegerAlert[] = [];
   for (const def of JAEGER_ALERT_DEFINITIONS) {
