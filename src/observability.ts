@@ -201,17 +201,6 @@ export class RobustMqObservability extends Construct {
       target,
     });
 
-    const alertOptions = props.alerts ?? {};
-    if (alertOptions.enabled ?? true) {
-      this.alerts = new RobustMqAlerts(this, 'Alerts', {
-        ...alertOptions,
-        monitor: this.serviceMonitor,
-        cluster: this.cluster,
-        replicas,
-        namespace: monitoringNamespace,
-      });
-    }
-
     const logOptions = props.logs ?? {};
     if (logOptions.enabled ?? true) {
       this.fluentBit = new FluentBit(this, 'FluentBit', {
@@ -229,6 +218,18 @@ export class RobustMqObservability extends Construct {
           ...logOptions.monitoring,
           namespace: logOptions.monitoring?.namespace ?? monitoringNamespace,
         },
+      });
+    }
+
+    const alertOptions = props.alerts ?? {};
+    if (alertOptions.enabled ?? true) {
+      this.alerts = new RobustMqAlerts(this, 'Alerts', {
+        ...alertOptions,
+        monitor: this.serviceMonitor,
+        cluster: this.cluster,
+        fluentBit: this.fluentBit,
+        replicas,
+        namespace: monitoringNamespace,
       });
     }
 

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AlertContext } from './definitions';
 import { AlertTuning, ResolvedAlert, RuleGroupJson, renderRuleGroups, renderRuleTests, resolveAlerts } from './rules';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/monitoring.coreos.com';
+import { FluentBit } from '../logging/fluent-bit';
 import { IRobustMqMonitor } from '../metrics/scrape';
 import { RobustMqCluster } from '../robustmq/cluster';
 import * as checks from '../validation/checks';
@@ -40,6 +41,14 @@ export interface RobustMqAlertsProps extends AlertTuning {
    * @default 'data-<clusterName>-[0-9]+'
    */
   readonly dataClaimRegex?: string;
+
+  /**
+   * The log agent shipping the cluster's logs: adds the log pipeline's alerts (records dropped,
+   * chunks given up on, agent down).
+   *
+   * @default - no log pipeline alerts
+   */
+  readonly fluentBit?: FluentBit;
 
   /**
    * Regular expression matching the RobustMQ pods' names, when `cluster` is not given (for the
@@ -122,6 +131,7 @@ export class RobustMqAlerts extends Construct {
       podNames: Array.from({ length: replicas }, (_, i) => `${podPrefix}-${i}`),
       podRegex: props.cluster ? `${podPrefix}-[0-9]+` : (props.podNameRegex ?? `${podPrefix}-[0-9]+`),
       containerName: props.cluster ? props.cluster.container.name : undefined,
+      logAgent: props.fluentBit ? { job: props.fluentBit.serviceMonitor.job, namespace: props.fluentBit.namespace } : undefined,
     };
     this.resolved = resolveAlerts(this.context, props, (field, value, problem) => invalid(this, KIND, field, value, problem));
     this.alertNames = this.resolved.map((a) => a.name);

@@ -21,8 +21,8 @@ export enum AlertSeverity {
 export type ThresholdUnit = 'ratio' | 'percent' | 'count' | 'per-second' | 'seconds' | 'hours';
 
 /** The rule groups, by concern. */
-export type AlertGroup = 'cluster' | 'scrape' | 'broker' | 'meta' | 'storage' | 'process';
-export const ALERT_GROUPS: readonly AlertGroup[] = ['cluster', 'scrape', 'broker', 'meta', 'storage', 'process'];
+export type AlertGroup = 'cluster' | 'scrape' | 'broker' | 'meta' | 'storage' | 'process' | 'logs';
+export const ALERT_GROUPS: readonly AlertGroup[] = ['cluster', 'scrape', 'broker', 'meta', 'storage', 'process', 'logs'];
 
 /** What every alert expression is built from: the labels that identify the cluster's series. */
 export interface AlertContext {
@@ -44,6 +44,8 @@ export interface AlertContext {
   readonly podRegex: string;
   /** The RobustMQ container's name, when known. */
   readonly containerName?: string;
+  /** The log agent shipping this cluster's logs, when there is one: its scrape job and namespace. */
+  readonly logAgent?: { readonly job: string; readonly namespace: string };
 }
 
 /** One input series of a promtool test. */
@@ -79,6 +81,8 @@ export interface AlertDefinition {
   /** Templated with the alert's value and labels; `t` is the threshold. */
   readonly description: (ctx: AlertContext, t: number) => string;
   readonly dashboard: DashboardKey;
+  /** The alert needs a log agent in the context (the log pipeline's alerts). */
+  readonly requiresLogAgent?: boolean;
   /** A problem with a `for` (in minutes) and threshold combination, if any. */
   readonly constraint?: (forMinutes: number, t: number) => string | undefined;
   /** Labels the rule itself sets (besides severity), e.g. when the expression has none. */
@@ -713,7 +717,65 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
       };
     },
   },
+  ...logAgentAlerts(),
 ];
+
+/** The log agent's series: its scrape job in its namespace. */
+function agentSel(ctx: AlertContext): string {
+  return `job="${ctx.logAgent!.job}", namespace="${ctx.logAgent!.namespace}"`;
+}
+
+function agentLabels(ctx: AlertContext): { [key: string]: string } {
+  return { job: ctx.logAgent!.job, namespace: ctx.logAgent!.namespace, pod: `${ctx.logAgent!.job}-x7k2p` };
+}
+
+/** The log pipeline's alerts: records dropped or given up on, and the agent down. */
+function logAgentAlerts(): AlertDefinition[] {
+  const counterAlert = (name: string, metric: string, summary: string, what: string, severity: AlertSeverity): AlertDefinition => ({
+    name,
+    group: 'logs',
+    severity,
+    for: '5m',
+    requiresLogAgent: true,
+    threshold: { default: 0, unit: 'per-second', meaning: `${what} per second` },
+    summary,
+    description: (ctx) => `Fluent Bit on {{ $labels.pod }} ${what} {{ $value | humanize }} times per second: log records of RobustMQ cluster ${ctx.clusterName} `
+      + 'are lost on their way to Elasticsearch.',
+    dashboard: 'logs',
+    staticLabels: (ctx) => ({ [ctx.clusterLabel]: ctx.clusterName }),
+    expr: (ctx, t) => `sum by (namespace, pod) (rate(${metric}{${agentSel(ctx)}}[5m])) > ${t}`,
+    tests: (ctx, t, minutes) => {
+      const labels = { ...agentLabels(ctx), name: 'es.0' };
+      return rateTests(t, minutes, metric, labels, without(labels, 'job', 'name'));
+    },
+  });
+  return [
+    counterAlert('RobustMQLogsDropped', 'fluentbit_output_dropped_records_total', 'Fluent Bit drops RobustMQ log records.',
+      'drops records', AlertSeverity.CRITICAL),
+    counterAlert('RobustMQLogsRetriesFailed', 'fluentbit_output_retries_failed_total', 'Fluent Bit gives up on RobustMQ log chunks.',
+      'gives up on chunks after their last retry', AlertSeverity.WARNING),
+    {
+      name: 'RobustMQLogAgentDown',
+      group: 'logs',
+      severity: AlertSeverity.WARNING,
+      for: '5m',
+      requiresLogAgent: true,
+      summary: 'A Fluent Bit pod shipping RobustMQ logs is down.',
+      description: (ctx) => `Prometheus cannot scrape Fluent Bit pod {{ $labels.pod }}: the RobustMQ pods on its node (cluster ${ctx.clusterName}) `
+        + 'have no log shipping; their lines wait in the container log files and the offsets database until it is back.',
+      dashboard: 'logs',
+      staticLabels: (ctx) => ({ [ctx.clusterLabel]: ctx.clusterName }),
+      expr: (ctx) => `up{${agentSel(ctx)}} == 0`,
+      tests: (ctx, _t, minutes) => {
+        const labels = agentLabels(ctx);
+        return {
+          fire: [{ description: 'agent down', series: [series('up', labels, constant(0, minutes))], expected: [{ labels, value: 0 }] }],
+          quiet: [{ description: 'agent up', series: [series('up', labels, constant(1, minutes))], expected: [] }],
+        };
+      },
+    },
+  ];
+}
 
 /** The names of all alerts. */
 export const ALERT_NAMES: readonly string[] = ALERT_DEFINITIONS.map((a) => a.name);

@@ -254,6 +254,7 @@ export function resolveAlerts(ctx: AlertContext, tuning: AlertTuning, fail: Fail
   for (const def of ALERT_DEFINITIONS) {
     const o = overrides[def.name] ?? {};
     if (disabled.has(def.name) || o.disabled) continue;
+    if (def.requiresLogAgent && !ctx.logAgent) continue;
     const forValue = o.for ?? def.for;
     const forProblem = duration(forValue);
     if (forProblem) fail(`overrides.${def.name}.for`, forValue, forProblem);

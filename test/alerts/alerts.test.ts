@@ -49,7 +49,7 @@ describe('default PrometheusRule', () => {
     expect(alerts.length).toBeGreaterThanOrEqual(15);
     expect(alerts.map((a) => a.alert)).toEqual(expect.arrayContaining(['RobustMQClusterDown', 'RobustMQHighLatency', 'RobustMQHighErrorRate']));
     expect(rule.spec.groups.map((g: any) => g.name)).toEqual([
-      'robustmq.cluster', 'robustmq.scrape', 'robustmq.broker', 'robustmq.meta', 'robustmq.storage', 'robustmq.process', 'robustmq.recording',
+      'robustmq.cluster', 'robustmq.scrape', 'robustmq.broker', 'robustmq.meta', 'robustmq.storage', 'robustmq.process', 'robustmq.logs', 'robustmq.recording',
     ]);
   });
 
@@ -67,6 +67,12 @@ describe('default PrometheusRule', () => {
     expect(byName.RobustMQHighErrorRate.expr).toBe('namespace:mqtt_packets_received_error:rate5m{cluster="robustmq-cluster", namespace="robustmq"} '
       + '/ namespace:mqtt_packets_received:rate5m{cluster="robustmq-cluster", namespace="robustmq"} > 0.05');
     expect(byName.RobustMQHighErrorRate.annotations.description).toContain('{{ $value | humanizePercentage }}');
+  });
+
+  test("the log pipeline's alerts watch the stack's Fluent Bit by its job and namespace", () => {
+    const dropped = alerts.find((a) => a.alert === 'RobustMQLogsDropped');
+    expect(dropped.expr).toBe('sum by (namespace, pod) (rate(fluentbit_output_dropped_records_total{job="robustmq-cluster-fluent-bit", namespace="monitoring"}[5m])) > 0');
+    expect(alerts.find((a) => a.alert === 'RobustMQLogAgentDown').expr).toBe('up{job="robustmq-cluster-fluent-bit", namespace="monitoring"} == 0');
   });
 
   test('every alert follows the mixin style and links a runbook section and a dashboard', () => {
@@ -173,7 +179,7 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     const r = run(['rules']);
     expect(r.status).toBe(0);
     expect(YAML.parse(r.out).groups.map((g: any) => g.name)).toEqual([
-      'robustmq.cluster', 'robustmq.scrape', 'robustmq.broker', 'robustmq.meta', 'robustmq.storage', 'robustmq.process', 'robustmq.recording', 'jaeger',
+      'robustmq.cluster', 'robustmq.scrape', 'robustmq.broker', 'robustmq.meta', 'robustmq.storage', 'robustmq.process', 'robustmq.logs', 'robustmq.recording', 'jaeger',
     ]);
     const out = tmpDir('rmq-synth-');
     expect(run(['synth', '--out', out, '--no-alerts']).status).toBe(0);
@@ -246,6 +252,8 @@ describe('RobustMqAlerts tuning', () => {
     const down = alertRules(rule).find((a) => a.alert === 'RobustMQClusterDown');
     expect(down.expr).toBe('(sum(up{robustmq_cluster="legacy-mq", namespace="legacy", job="legacy-mq"}) or vector(0)) < 3');
     expect(down.labels).toEqual({ severity: 'critical', robustmq_cluster: 'legacy-mq', namespace: 'legacy' });
+    // Without a log agent, no log pipeline alerts.
+    expect(alertRules(rule).map((a) => a.alert)).not.toContain('RobustMQLogsDropped');
     const dir = tmpDir('rmq-pm-');
     fs.writeFileSync(path.join(dir, 'rules.yaml'), Yaml.stringify(alerts.ruleGroups()));
     fs.writeFileSync(path.join(dir, 'tests.yaml'), Yaml.stringify(alerts.ruleTests('rules.yaml')));
