@@ -103,9 +103,9 @@ export const DEFAULT_GRAFANA_URL = 'http://localhost:3000';
 /** A refused tuning input: `field` and `value` are named by the caller's error. */
 export type Fail = (field: string, value: unknown, problem: string) => never;
 
-/** One alert with its tuning applied, ready to render. */
-export interface ResolvedAlert {
-  readonly definition: AlertDefinition;
+/** One alert with its tuning applied, ready to render (`D`: the kind of definition it came from). */
+export interface ResolvedAlert<D = AlertDefinition> {
+  readonly definition: D;
   readonly name: string;
   readonly severity: AlertSeverity;
   readonly for: string;

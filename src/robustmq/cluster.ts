@@ -21,6 +21,7 @@ import {
   robustMqImage,
 } from './facts';
 import { WorkloadIdentity } from '../identity/workload-identity';
+import { restrictedSecurityContext } from '../security';
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
 import { warn } from '../validation/warnings';
@@ -375,16 +376,7 @@ export class RobustMqCluster extends Construct {
       ports: [
         ROBUSTMQ_PORTS.mqtt, ROBUSTMQ_PORTS.mqttWs, ROBUSTMQ_PORTS.grpc, ROBUSTMQ_PORTS.http, ROBUSTMQ_PORTS.engine,
       ].map((p) => ({ name: p.name, number: p.port, protocol: kplus.Protocol.TCP })),
-      securityContext: {
-        ensureNonRoot: true,
-        user: runAsUser,
-        group: runAsUser,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
+      securityContext: restrictedSecurityContext(runAsUser),
       resources: props.resources ?? {
         cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) },
         memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },

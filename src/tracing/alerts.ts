@@ -1,5 +1,5 @@
 import { AlertSeverity, AlertTestCase, TestSeries, ThresholdUnit } from '../alerts/definitions';
-import { AlertOverride, RuleGroupJson, RuleJson, checkCommonTuning, renderPromtoolTests, thresholdProblem } from '../alerts/rules';
+import { AlertOverride, ResolvedAlert, RuleGroupJson, RuleJson, checkCommonTuning, renderPromtoolTests, thresholdProblem } from '../alerts/rules';
 import { KnownMetrics } from '../metrics/known';
 import { describeProblem, promqlProblems, quoteLabelValue, rate, sumBy } from '../metrics/promql';
 import { duration } from '../validation/duration';
@@ -188,16 +188,7 @@ export interface JaegerAlertOptions {
 export type JaegerAlertFail = (field: string, value: unknown, problem: string) => never;
 
 /** One Jaeger alert with its tuning applied. */
-export interface ResolvedJaegerAlert {
-  readonly definition: JaegerAlertDefinition;
-  readonly name: string;
-  readonly severity: AlertSeverity;
-  readonly for: string;
-  readonly threshold: number;
-  readonly expr: string;
-  readonly labels: { [key: string]: string };
-  readonly annotations: { [key: string]: string };
-}
+export type ResolvedJaegerAlert = ResolvedAlert<JaegerAlertDefinition>;
 
 
 function defaultFail(field: string, value: unknown, problem: string): never {

@@ -27,6 +27,7 @@ import {
 import { DEFAULT_DISCOVERY_LABELS, DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from '../metrics/scrape';
 import { RobustMqServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
+import { restrictedSecurityContext } from '../security';
 import * as checks from '../validation/checks';
 import { duration, durationMs } from '../validation/duration';
 import { check, invalid } from '../validation/errors';
@@ -531,16 +532,7 @@ export class Jaeger extends Construct {
       imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
       args: ['--config', `${JAEGER_CONFIG_DIR}/${JAEGER_CONFIG_FILE}`],
       ports: enabled.map((k) => ({ name: JAEGER_PORTS[k].name, number: numbers[k], protocol: kplus.Protocol.TCP })),
-      securityContext: {
-        ensureNonRoot: true,
-        user: runAsUser,
-        group: runAsUser,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
+      securityContext: restrictedSecurityContext(runAsUser),
       resources: props.resources ?? {
         cpu: { request: kplus.Cpu.millis(200), limit: kplus.Cpu.units(1) },
         memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
