@@ -5,7 +5,7 @@ import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { alertNameProblem, latencyThresholdSeconds, thresholdProblem } from './alerts/rules';
 import { LOGGING_FLAG_CHECKS, maskPasswords } from './logging/checks';
 import { FluentBitConfigFormat } from './logging/fluent-bit';
-import { RobustMqLogLevel } from './robustmq/facts';
+import { ClientProtocol, RobustMqLogLevel } from './robustmq/facts';
 import { DEFAULT_STACK_OPTIONS, StackOptions, buildStack } from './stack';
 import * as tracingChecks from './tracing/checks';
 import { JaegerStorage } from './tracing/facts';
@@ -45,6 +45,9 @@ const FLAGS: FlagSpec[] = [
   { name: 'replicas', value: 'N', help: 'number of RobustMQ pods (odd is best for Raft)', default: String(DEFAULT_STACK_OPTIONS.replicas) },
   { name: 'robustmq-version', value: 'VERSION', help: 'RobustMQ release', default: DEFAULT_STACK_OPTIONS.robustmqVersion },
   { name: 'image', value: 'IMAGE', help: 'RobustMQ container image', default: 'ghcr.io/robustmq/robustmq:v<version>' },
+  { name: 'credentials-secret', value: 'NAME', help: 'Secret with RobustMQ\'s admin-username, admin-password, jwt-secret, mqtt-username and mqtt-password', default: '<cluster-name>-credentials' },
+  { name: 'protocols', value: 'LIST', help: `client protocols the client Service exposes, comma-separated: ${Object.values(ClientProtocol).join(', ')}`, default: DEFAULT_STACK_OPTIONS.protocols.join(',') },
+  { name: 'no-network-policy', value: '', help: 'emit no NetworkPolicy for the RobustMQ pods' },
   { name: 'monitoring-namespace', value: 'NS', help: 'namespace of the ServiceMonitor and PrometheusRule', default: DEFAULT_STACK_OPTIONS.monitoringNamespace },
   { name: 'prometheus-release', value: 'NAME', help: "value of the 'release' label Prometheus selects monitors and rules by", default: DEFAULT_STACK_OPTIONS.prometheusRelease },
   { name: 'scrape-interval', value: 'DURATION', help: 'how often Prometheus scrapes RobustMQ', default: DEFAULT_STACK_OPTIONS.scrapeInterval },
@@ -183,6 +186,15 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
   text('replicas', (v) => checks.integer(wholeNumber(v), 1, 99), (v) => { o.replicas = wholeNumber(v); });
   text('robustmq-version', (v) => checks.version(v), (v) => { o.robustmqVersion = v; });
   text('image', (v) => checks.image(v), (v) => { o.image = v; });
+  text('credentials-secret', (v) => checks.dnsSubdomain(v), (v) => { o.credentialsSecret = v; });
+  text('protocols', (v) => {
+    const list = v.split(',');
+    const allowed = Object.values(ClientProtocol) as string[];
+    const bad = list.find((p) => !allowed.includes(p));
+    if (bad !== undefined) return `names protocol '${bad}': allowed are ${allowed.map((p) => `'${p}'`).join(', ')}, comma-separated`;
+    return new Set(list).size !== list.length ? 'must not repeat a protocol' : undefined;
+  }, (v) => { o.protocols = v.split(',') as ClientProtocol[]; });
+  if (flags.has('no-network-policy')) o.networkPolicy = false;
   text('monitoring-namespace', (v) => checks.dnsLabel(v), (v) => { o.monitoringNamespace = v; });
   text('prometheus-release', (v) => checks.labelValue(v) ?? (v === '' ? 'must not be empty' : undefined), (v) => { o.prometheusRelease = v; });
   text('scrape-interval', duration, (v) => { o.scrapeInterval = v; });

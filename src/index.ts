@@ -1,6 +1,6 @@
 export { WorkloadIdentity, WorkloadIdentityProps, IdentityEnv } from './identity/workload-identity';
-export { RobustMqRole, RobustMqLogLevel } from './robustmq/facts';
-export { RobustMqCluster, RobustMqClusterProps, PodSpreadPolicy } from './robustmq/cluster';
+export { RobustMqRole, RobustMqLogLevel, ClientProtocol } from './robustmq/facts';
+export { RobustMqCluster, RobustMqClusterProps, PodSpreadPolicy, RobustMqCredentials, RobustMqNetworkPolicyOptions } from './robustmq/cluster';
 export { ServerTomlModel } from './robustmq/config';
 export { RobustMqServiceMonitor, RobustMqServiceMonitorProps } from './metrics/service-monitor';
 export { RobustMqPodMonitor, RobustMqPodMonitorProps } from './metrics/pod-monitor';

@@ -186,7 +186,15 @@ export class RobustMqObservability extends Construct {
 
     let target = props.target;
     if (target === undefined) {
-      this.cluster = new RobustMqCluster(this, 'Cluster', props.cluster ?? {});
+      const clusterProps = props.cluster ?? {};
+      // Prometheus runs in the monitoring namespace: let it reach the admin port.
+      this.cluster = new RobustMqCluster(this, 'Cluster', {
+        ...clusterProps,
+        networkPolicy: {
+          ...clusterProps.networkPolicy,
+          metricsNamespaces: clusterProps.networkPolicy?.metricsNamespaces ?? [monitoringNamespace],
+        },
+      });
       target = ServiceScrapeTarget.fromCluster(this.cluster);
     } else if (props.cluster !== undefined) {
       invalid(this, KIND, 'cluster', 'set', 'must not be set together with target: either deploy a cluster or observe your own');

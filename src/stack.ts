@@ -4,7 +4,7 @@ import { FluentBitConfigFormat } from './logging/fluent-bit';
 import { DEFAULT_LOG_INDEX } from './logging/schema';
 import { DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from './metrics/scrape';
 import { RobustMqObservability } from './observability';
-import { ROBUSTMQ_DEFAULT_VERSION, RobustMqLogLevel } from './robustmq/facts';
+import { ClientProtocol, DEFAULT_CLIENT_PROTOCOLS, ROBUSTMQ_DEFAULT_VERSION, RobustMqLogLevel } from './robustmq/facts';
 import { JaegerStorage } from './tracing/facts';
 
 /**
@@ -16,6 +16,12 @@ export interface StackOptions {
   readonly replicas: number;
   readonly robustmqVersion: string;
   readonly image?: string;
+  /** The Secret with RobustMQ's admin and MQTT credentials. */
+  readonly credentialsSecret?: string;
+  /** The protocols the client Service exposes. */
+  readonly protocols: ClientProtocol[];
+  /** Whether to emit the cluster's NetworkPolicy. */
+  readonly networkPolicy: boolean;
   /** Namespace of the monitoring parts (ServiceMonitor, PrometheusRule, Fluent Bit, Jaeger). */
   readonly monitoringNamespace: string;
   /** The kube-prometheus-stack Helm release whose Prometheus should pick the monitors up. */
@@ -56,6 +62,8 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   clusterName: 'robustmq-cluster',
   replicas: 3,
   robustmqVersion: ROBUSTMQ_DEFAULT_VERSION,
+  protocols: [...DEFAULT_CLIENT_PROTOCOLS],
+  networkPolicy: true,
   monitoringNamespace: 'monitoring',
   prometheusRelease: 'kube-prometheus-stack',
   scrapeInterval: DEFAULT_SCRAPE_INTERVAL,
@@ -99,6 +107,9 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       replicas: o.replicas,
       version: o.robustmqVersion,
       image: o.image,
+      credentials: o.credentialsSecret ? { secretName: o.credentialsSecret } : undefined,
+      protocols: o.protocols,
+      networkPolicy: { enabled: o.networkPolicy },
     },
     monitoringNamespace: o.monitoringNamespace,
     metrics: {

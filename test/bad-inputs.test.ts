@@ -50,6 +50,9 @@ const CLI_CASES: Array<[string[], string, string, RegExp]> = [
   [['--log-level-min', 'verbose'], 'log-level-min', 'verbose', /must be a log level: one of 'trace'/],
   [['--jaeger-storage', 'cassandra'], 'jaeger-storage', 'cassandra', /must be one of 'memory', 'badger', 'elasticsearch'/],
   [['--jaeger-namespace', 'Jaeger'], 'jaeger-namespace', 'Jaeger', /must be a DNS-1123 label/],
+  [['--credentials-secret', 'Admin_Creds'], 'credentials-secret', 'Admin_Creds', /must be a DNS-1123 subdomain/],
+  [['--protocols', 'mqtt,coap'], 'protocols', 'mqtt,coap', /names protocol 'coap': allowed are 'mqtt', 'mqtt-tls', 'websocket', 'websocket-tls', 'quic', 'kafka', 'amqp', 'nats'/],
+  [['--protocols', 'mqtt,mqtt'], 'protocols', 'mqtt,mqtt', /must not repeat a protocol/],
 ];
 
 describe('bad CLI flags', () => {

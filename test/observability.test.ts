@@ -18,7 +18,7 @@ describe('RobustMqObservability', () => {
     }
     const objs = Testing.synth(chart);
     validateAll(objs);
-    expect(new Set(objs.map((x) => x.kind))).toEqual(new Set(['ConfigMap', 'Service', 'StatefulSet', 'PodDisruptionBudget', 'ServiceMonitor',
+    expect(new Set(objs.map((x) => x.kind))).toEqual(new Set(['ConfigMap', 'Service', 'StatefulSet', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceMonitor',
       'PrometheusRule', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'DaemonSet', 'Deployment']));
   });
 
@@ -32,7 +32,7 @@ describe('RobustMqObservability', () => {
       tracing: { enabled: false },
     });
     for (const part of [o.alerts, o.dashboards, o.datasources, o.fluentBit, o.jaeger, o.jaegerAlerts]) expect(part).toBeUndefined();
-    expect(new Set(Testing.synth(chart).map((x) => x.kind))).toEqual(new Set(['ConfigMap', 'Service', 'StatefulSet', 'PodDisruptionBudget', 'ServiceMonitor']));
+    expect(new Set(Testing.synth(chart).map((x) => x.kind))).toEqual(new Set(['ConfigMap', 'Service', 'StatefulSet', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceMonitor']));
     const env = Testing.synth(chart).find((x) => x.kind === 'StatefulSet').spec.template.spec.containers[0].env.map((e: any) => e.name);
     expect(env).not.toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
   });

@@ -46,10 +46,10 @@ export interface ExternalServiceScrapeTargetOptions extends ServiceScrapeTargetO
  * Service outside the app given by labels. Targets in the app are cross-checked at synth time.
  */
 export class ServiceScrapeTarget {
-  /** The client Service of a RobustMqCluster and its `/metrics` port. */
+  /** The metrics Service of a RobustMqCluster and its `/metrics` port. */
   public static fromCluster(cluster: RobustMqCluster): ServiceScrapeTarget {
-    return new ServiceScrapeTarget(cluster.namespace, { ...cluster.selectorLabels }, cluster.metricsPortName,
-      cluster.metricsPath, cluster.clusterName, cluster.service.name, cluster.service);
+    return new ServiceScrapeTarget(cluster.namespace, { ...cluster.metricsServiceLabels }, cluster.metricsPortName,
+      cluster.metricsPath, cluster.clusterName, cluster.metricsService.name, cluster.metricsService);
   }
 
   /** Any cdk8s-plus Service of the app, selected by all of its labels. */

@@ -1,26 +1,37 @@
+import { createHash } from 'crypto';
 import { ApiObject, Chart, Duration, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   brokerIdForOrdinal,
+  CREDENTIAL_ENV,
+  CredentialField,
   renderLoggerToml,
+  renderPodScript,
   renderServerTomlTemplate,
-  renderStartScript,
   ServerTomlModel,
 } from './config';
 import {
+  CLIENT_PROTOCOL_PORTS,
+  ClientProtocol,
+  DEFAULT_CLIENT_PROTOCOLS,
+  DEFAULT_CREDENTIAL_KEYS,
   ROBUSTMQ_BINARY,
   ROBUSTMQ_DATA_DIR,
   ROBUSTMQ_DEFAULT_VERSION,
   ROBUSTMQ_METRICS_PATH,
   ROBUSTMQ_PORTS,
+  ROBUSTMQ_ROLE_PORTS,
   ROBUSTMQ_SERVICE_NAME,
   ROBUSTMQ_WORKDIR,
   RobustMqLogLevel,
   RobustMqRole,
+  RobustMqPortSpec,
   robustMqImage,
 } from './facts';
+import { renderNetworkPolicy } from './network-policy';
 import { WorkloadIdentity } from '../identity/workload-identity';
+import { secretKey } from '../logging/checks';
 import { restrictedSecurityContext } from '../security';
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
@@ -33,6 +44,76 @@ const TEMPLATE_DIR = '/etc/robustmq';
 const RENDERED_DIR = '/var/run/robustmq';
 const SERVER_TOML = 'server.toml';
 const LOGGER_TOML = 'logger.toml';
+const POD_SCRIPT = 'robustmq.sh';
+
+/** The label value that marks the Service Prometheus scrapes (`app.kubernetes.io/component`). */
+export const METRICS_SERVICE_COMPONENT = 'metrics';
+
+/**
+ * Where the cluster's credentials come from: a Kubernetes Secret the pods read with
+ * `secretKeyRef`. The pod script writes them into each pod's own `server.toml`.
+ */
+export interface RobustMqCredentials {
+  /**
+   * The Secret's name. The pods do not start until it exists.
+   *
+   * @default '<clusterName>-credentials'
+   */
+  readonly secretName?: string;
+  /**
+   * The key of the admin API's user name (`[admin] username`).
+   *
+   * @default 'admin-username'
+   */
+  readonly adminUsernameKey?: string;
+  /**
+   * The key of the admin API's password (`[admin] password`).
+   *
+   * @default 'admin-password'
+   */
+  readonly adminPasswordKey?: string;
+  /**
+   * The key of the admin API's JWT signing secret (`[admin] jwt_secret`, at least 32 characters).
+   *
+   * @default 'jwt-secret'
+   */
+  readonly jwtSecretKey?: string;
+  /**
+   * The key of the MQTT super user's name (`[mqtt_runtime.auth] default_user`).
+   *
+   * @default 'mqtt-username'
+   */
+  readonly mqttUsernameKey?: string;
+  /**
+   * The key of the MQTT super user's password (`[mqtt_runtime.auth] default_password`).
+   *
+   * @default 'mqtt-password'
+   */
+  readonly mqttPasswordKey?: string;
+}
+
+/** Who may reach the cluster's pods. */
+export interface RobustMqNetworkPolicyOptions {
+  /**
+   * Whether to emit the NetworkPolicy.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Namespaces whose pods may reach the client ports (by `kubernetes.io/metadata.name`).
+   *
+   * @default - every pod and every address, in the cluster or outside
+   */
+  readonly clientNamespaces?: string[];
+  /**
+   * Namespaces whose pods may reach the admin port 58080 (metrics, admin API), besides the
+   * cluster's own pods: where Prometheus runs.
+   *
+   * @default ['monitoring']
+   */
+  readonly metricsNamespaces?: string[];
+}
 
 /** How strongly the cluster's pods are kept on different nodes. */
 export enum PodSpreadPolicy {
@@ -172,6 +253,39 @@ export interface RobustMqClusterProps {
    * @default - none
    */
   readonly labels?: { [key: string]: string };
+
+  /**
+   * The Secret with the admin API's and MQTT's credentials. RobustMQ's own defaults are public,
+   * so the pods refuse to start with them, and do not start until the Secret exists.
+   *
+   * @default - Secret '<clusterName>-credentials' with keys admin-username, admin-password, jwt-secret, mqtt-username, mqtt-password
+   */
+  readonly credentials?: RobustMqCredentials;
+
+  /**
+   * The protocols the client Service exposes. Every listener is declared on the container
+   * whatever is chosen here; only these are reachable through the Service.
+   *
+   * @default [ClientProtocol.MQTT, ClientProtocol.WEBSOCKET]
+   */
+  readonly protocols?: ClientProtocol[];
+
+  /**
+   * The NetworkPolicy of the pods: client ports from anywhere (or the namespaces given), gRPC
+   * and the storage engine from the cluster's own pods, the admin port from the monitoring
+   * namespaces and the cluster's own pods.
+   *
+   * @default - enabled, metrics from namespace 'monitoring'
+   */
+  readonly networkPolicy?: RobustMqNetworkPolicyOptions;
+
+  /**
+   * How long a fresh pod other than ordinal 0 waits for ordinal 0's meta service to have a Raft
+   * leader before it exits (and Kubernetes restarts it).
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly peerWait?: Duration;
 }
 
 /**
@@ -184,11 +298,22 @@ export class RobustMqCluster extends Construct {
   public readonly statefulSet: kplus.StatefulSet;
   /** The RobustMQ container. */
   public readonly container: kplus.Container;
-  /** The client Service (MQTT, MQTT over WebSocket, gRPC, admin HTTP with `/metrics`). */
+  /** The client Service: the chosen client protocols only. */
   public readonly service: kplus.Service;
+  /**
+   * The headless Service Prometheus scrapes `/metrics` through (admin port only, not for
+   * clients; it lists pods that are not Ready too).
+   */
+  public readonly metricsService: kplus.Service;
+  /** The NetworkPolicy of the pods, unless turned off. */
+  public readonly networkPolicy?: kplus.k8s.KubeNetworkPolicy;
+  /** The name of the Secret the credentials come from. */
+  public readonly credentialsSecretName: string;
+  /** The protocols the client Service exposes. */
+  public readonly protocols: ClientProtocol[];
   /** The headless Service that gives every pod a stable DNS name. */
   public readonly headlessService: kplus.Service;
-  /** The ConfigMap with `server.toml` (a template filled in per pod) and `logger.toml`. */
+  /** The ConfigMap with `server.toml` (a template filled in per pod), `logger.toml` and the pod script. */
   public readonly configMap: kplus.ConfigMap;
   /** Keeps a Raft majority of pods up during voluntary disruptions. */
   public readonly podDisruptionBudget: kplus.k8s.KubePodDisruptionBudget;
@@ -205,8 +330,10 @@ export class RobustMqCluster extends Construct {
   public readonly replicas: number;
   /** The smallest number of pods that forms a Raft majority. */
   public readonly quorum: number;
-  /** Labels that select this cluster's pods and Services; stable across upgrades. */
+  /** Labels that select this cluster's pods; stable across upgrades. */
   public readonly selectorLabels: { [key: string]: string };
+  /** Labels that select the metrics Service (and no other Service of the cluster). */
+  public readonly metricsServiceLabels: { [key: string]: string };
   /** The name of the Service port serving Prometheus metrics. */
   public readonly metricsPortName: string;
   /** The number of the port serving Prometheus metrics. */
@@ -266,6 +393,46 @@ export class RobustMqCluster extends Construct {
       check(this, KIND, 'labels key', k, checks.labelKey(k));
       check(this, KIND, `labels.${k}`, v, checks.labelValue(v));
     }
+    const credentials = props.credentials ?? {};
+    const credentialsSecretName = credentials.secretName ?? `${clusterName}-credentials`;
+    check(this, KIND, 'credentials.secretName', credentialsSecretName, checks.dnsSubdomain(credentialsSecretName));
+    const secretKeys: { [f in CredentialField]: string } = {
+      adminUsername: credentials.adminUsernameKey ?? DEFAULT_CREDENTIAL_KEYS.adminUsername,
+      adminPassword: credentials.adminPasswordKey ?? DEFAULT_CREDENTIAL_KEYS.adminPassword,
+      jwtSecret: credentials.jwtSecretKey ?? DEFAULT_CREDENTIAL_KEYS.jwtSecret,
+      mqttUsername: credentials.mqttUsernameKey ?? DEFAULT_CREDENTIAL_KEYS.mqttUsername,
+      mqttPassword: credentials.mqttPasswordKey ?? DEFAULT_CREDENTIAL_KEYS.mqttPassword,
+    };
+    for (const [field, key] of Object.entries(secretKeys)) {
+      check(this, KIND, `credentials.${field}Key`, key, secretKey(key));
+    }
+    const protocols = props.protocols ?? [...DEFAULT_CLIENT_PROTOCOLS];
+    if (protocols.length === 0) {
+      invalid(this, KIND, 'protocols', protocols, `must name at least one of ${Object.values(ClientProtocol).map((p) => `'${p}'`).join(', ')}`);
+    }
+    for (const p of protocols) {
+      check(this, KIND, 'protocols', p, checks.oneOf(p, Object.values(ClientProtocol)));
+    }
+    if (new Set(protocols).size !== protocols.length) {
+      invalid(this, KIND, 'protocols', protocols, 'must not repeat a protocol');
+    }
+    if (!roles.includes(RobustMqRole.BROKER)) {
+      invalid(this, KIND, 'protocols', protocols, "must be served by the 'broker' role, which roles leave out");
+    }
+    const policy = props.networkPolicy ?? {};
+    const policyEnabled = policy.enabled ?? true;
+    const clientNamespaces = policy.clientNamespaces;
+    const metricsNamespaces = policy.metricsNamespaces ?? ['monitoring'];
+    for (const ns of clientNamespaces ?? []) {
+      check(this, KIND, 'networkPolicy.clientNamespaces', ns, checks.dnsLabel(ns));
+    }
+    for (const ns of metricsNamespaces) {
+      check(this, KIND, 'networkPolicy.metricsNamespaces', ns, checks.dnsLabel(ns));
+    }
+    const peerWait = props.peerWait ?? Duration.minutes(5);
+    const peerWaitSeconds = peerWait.toMilliseconds() / 1000;
+    check(this, KIND, 'peerWait', `${peerWaitSeconds}s`, checks.integer(peerWaitSeconds, 10, 3600)
+      ? 'must be a whole number of seconds from 10s to 1h' : undefined);
     if (replicas % 2 === 0) {
       warn(this, `replicas is ${replicas}: an even number of Raft members tolerates no more failures than ${replicas - 1} (a majority of ${Math.floor(replicas / 2) + 1} is needed); prefer an odd number`);
     }
@@ -290,6 +457,9 @@ export class RobustMqCluster extends Construct {
       'app.kubernetes.io/name': ROBUSTMQ_SERVICE_NAME,
       'app.kubernetes.io/instance': clusterName,
     };
+    this.metricsServiceLabels = { ...this.selectorLabels, 'app.kubernetes.io/component': METRICS_SERVICE_COMPONENT };
+    this.credentialsSecretName = credentialsSecretName;
+    this.protocols = [...protocols];
     const objectLabels = { ...(props.labels ?? {}), ...this.identity.labels };
     const metadata = (name: string) => ({ name, namespace, labels: objectLabels });
 
@@ -304,14 +474,35 @@ export class RobustMqCluster extends Construct {
       httpPort: ROBUSTMQ_PORTS.http.port,
       metaHosts: this.podDnsNames,
       loggerConfigPath: `${TEMPLATE_DIR}/${LOGGER_TOML}`,
-      logPath: './data/logs',
+      logPath: `${ROBUSTMQ_DATA_DIR}/logs`,
+      dataPath: ROBUSTMQ_DATA_DIR,
+      engineDataPaths: roles.includes(RobustMqRole.ENGINE) ? [`${ROBUSTMQ_DATA_DIR}/engine`] : [],
+    };
+    // Every listener of the pods' roles: declared on the container, checked by readiness.
+    const listeners: RobustMqPortSpec[] = [ROBUSTMQ_PORTS.grpc, ROBUSTMQ_PORTS.http, ...roles.flatMap((r) => ROBUSTMQ_ROLE_PORTS[r])];
+    const podScript = renderPodScript({
+      templatePath: `${TEMPLATE_DIR}/${SERVER_TOML}`,
+      renderedPath: `${RENDERED_DIR}/${SERVER_TOML}`,
+      binary: ROBUSTMQ_BINARY,
+      statefulSetName: clusterName,
+      dataDir: ROBUSTMQ_DATA_DIR,
+      firstPeerHost: this.podDnsNames[0],
+      httpPort: ROBUSTMQ_PORTS.http.port,
+      grpcPort: ROBUSTMQ_PORTS.grpc.port,
+      tcpPorts: listeners.filter((p) => p.protocol !== 'UDP' && p !== ROBUSTMQ_PORTS.grpc && p !== ROBUSTMQ_PORTS.http).map((p) => p.port),
+      udpPorts: listeners.filter((p) => p.protocol === 'UDP').map((p) => p.port),
+      peerWaitSeconds,
+      secretName: credentialsSecretName,
+      secretKeys,
+    });
+    const configData = {
+      [SERVER_TOML]: renderServerTomlTemplate(this.serverConfig),
+      [LOGGER_TOML]: renderLoggerToml({ level: logLevel }),
+      [POD_SCRIPT]: podScript,
     };
     this.configMap = new kplus.ConfigMap(this, 'Config', {
       metadata: metadata(`${clusterName}-config`),
-      data: {
-        [SERVER_TOML]: renderServerTomlTemplate(this.serverConfig),
-        [LOGGER_TOML]: renderLoggerToml({ level: logLevel }),
-      },
+      data: configData,
     });
 
     // ---- services ----
@@ -320,18 +511,26 @@ export class RobustMqCluster extends Construct {
       clusterIP: 'None',
       // Peers must resolve each other before they are Ready, or the Raft group never forms.
       publishNotReadyAddresses: true,
-      // Peer traffic only. No metrics port here: a ServiceMonitor selecting the cluster's labels
-      // would otherwise scrape every pod twice, once through each Service.
-      ports: [ROBUSTMQ_PORTS.grpc, ROBUSTMQ_PORTS.engine].map(servicePort),
+      // Peer traffic only: gRPC and, with the engine role, the storage engine.
+      ports: [ROBUSTMQ_PORTS.grpc, ...(roles.includes(RobustMqRole.ENGINE) ? [ROBUSTMQ_PORTS.engine] : [])].map(servicePort),
     });
     this.service = new kplus.Service(this, 'Service', {
       metadata: metadata(clusterName),
       type: kplus.ServiceType.CLUSTER_IP,
-      ports: [ROBUSTMQ_PORTS.mqtt, ROBUSTMQ_PORTS.mqttWs, ROBUSTMQ_PORTS.grpc, ROBUSTMQ_PORTS.http].map(servicePort),
+      // Client protocols only: the admin port serves pprof and an unauthenticated MCP endpoint.
+      ports: protocols.map((p) => servicePort(CLIENT_PROTOCOL_PORTS[p])),
+    });
+    this.metricsService = new kplus.Service(this, 'MetricsService', {
+      metadata: { name: `${clusterName}-metrics`, namespace, labels: { ...objectLabels, ...this.metricsServiceLabels } },
+      clusterIP: 'None',
+      // Scrape pods that are not Ready too: their metrics say why.
+      publishNotReadyAddresses: true,
+      ports: [servicePort(ROBUSTMQ_PORTS.http)],
     });
     for (const [k, v] of Object.entries(this.selectorLabels)) {
       this.headlessService.selectLabel(k, v);
       this.service.selectLabel(k, v);
+      this.metricsService.selectLabel(k, v);
     }
 
     // ---- workload ----
@@ -359,6 +558,9 @@ export class RobustMqCluster extends Construct {
       this.statefulSet.podMetadata.addLabel(k, v);
     }
 
+    // A change of the config or the script rolls the pods.
+    this.statefulSet.podMetadata.addAnnotation('robustmq.io/config-sha256',
+      createHash('sha256').update(JSON.stringify(configData)).digest('hex'));
     const configVolume = kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'config' });
     const renderedVolume = kplus.Volume.fromEmptyDir(this, 'RenderedVolume', 'rendered-config', { sizeLimit: Size.mebibytes(1) });
     const tmpVolume = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(256) });
@@ -368,28 +570,23 @@ export class RobustMqCluster extends Construct {
       image,
       imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
       workingDir: ROBUSTMQ_WORKDIR,
-      command: ['/bin/sh', '-c', renderStartScript({
-        templatePath: `${TEMPLATE_DIR}/${SERVER_TOML}`,
-        renderedPath: `${RENDERED_DIR}/${SERVER_TOML}`,
-        binary: ROBUSTMQ_BINARY,
-      })],
-      ports: [
-        ROBUSTMQ_PORTS.mqtt, ROBUSTMQ_PORTS.mqttWs, ROBUSTMQ_PORTS.grpc, ROBUSTMQ_PORTS.http, ROBUSTMQ_PORTS.engine,
-      ].map((p) => ({ name: p.name, number: p.port, protocol: kplus.Protocol.TCP })),
+      command: ['/bin/sh', `${TEMPLATE_DIR}/${POD_SCRIPT}`, 'start'],
+      ports: listeners.map((p) => ({ name: p.name, number: p.port, protocol: p.protocol === 'UDP' ? kplus.Protocol.UDP : kplus.Protocol.TCP })),
       securityContext: restrictedSecurityContext(runAsUser),
       resources: props.resources ?? {
         cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) },
         memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
       },
-      // v0.4.11 has no unauthenticated health path: TCP checks on the admin and gRPC ports.
+      // gRPC opens once the pod script has stopped waiting: allow the wait and two minutes more.
       startup: kplus.Probe.fromTcpSocket({
         port: ROBUSTMQ_PORTS.grpc.port,
         periodSeconds: Duration.seconds(5),
-        failureThreshold: 60,
+        failureThreshold: Math.ceil((peerWaitSeconds + 120) / 5),
       }),
-      readiness: kplus.Probe.fromTcpSocket({
-        port: ROBUSTMQ_PORTS.http.port,
+      // Ready means: the meta service answers with a Raft leader and every listener is open.
+      readiness: kplus.Probe.fromCommand(['/bin/sh', `${TEMPLATE_DIR}/${POD_SCRIPT}`, 'ready'], {
         periodSeconds: Duration.seconds(10),
+        timeoutSeconds: Duration.seconds(5),
         failureThreshold: 3,
       }),
       liveness: kplus.Probe.fromTcpSocket({
@@ -411,6 +608,11 @@ export class RobustMqCluster extends Construct {
           'must not be set: Kubernetes sets HOSTNAME to the pod name, and the start script and RobustMQ read the pod name from it');
       }
       this.container.env.addVariable(name, kplus.EnvValue.fromValue(value));
+    }
+    // The credentials, from the Secret only: the pod script writes them into server.toml.
+    const secret = kplus.Secret.fromSecretName(this, 'CredentialsSecret', credentialsSecretName);
+    for (const field of Object.keys(CREDENTIAL_ENV) as CredentialField[]) {
+      this.container.env.addVariable(CREDENTIAL_ENV[field], kplus.EnvValue.fromSecretValue({ secret, key: secretKeys[field] }));
     }
     this.identity.applyTo(this.statefulSet, [this.container]);
 
@@ -443,6 +645,20 @@ export class RobustMqCluster extends Construct {
     sts.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels${addressLabel}`));
     ApiObject.of(this.headlessService).addJsonPatch(JsonPatch.remove(`/spec/selector${addressLabel}`));
 
+    if (policyEnabled) {
+      this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: metadata(clusterName),
+        spec: renderNetworkPolicy({
+          podLabels: this.selectorLabels,
+          clientPorts: protocols.map((p) => CLIENT_PROTOCOL_PORTS[p]),
+          peerPorts: [ROBUSTMQ_PORTS.grpc, ...(roles.includes(RobustMqRole.ENGINE) ? [ROBUSTMQ_PORTS.engine] : [])],
+          adminPort: ROBUSTMQ_PORTS.http,
+          clientNamespaces,
+          metricsNamespaces,
+        }),
+      });
+    }
+
     this.podDisruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata: metadata(clusterName),
       spec: {
@@ -471,6 +687,6 @@ function quantity(size: Size): string {
   return `${Math.ceil(mib)}Mi`;
 }
 
-function servicePort(p: { name: string; port: number }): kplus.ServicePort {
-  return { name: p.name, port: p.port, targetPort: p.port, protocol: kplus.Protocol.TCP };
+function servicePort(p: RobustMqPortSpec): kplus.ServicePort {
+  return { name: p.name, port: p.port, targetPort: p.port, protocol: p.protocol === 'UDP' ? kplus.Protocol.UDP : kplus.Protocol.TCP };
 }

@@ -27,13 +27,20 @@ export const ROBUSTMQ_DATA_DIR = '/robustmq/data';
 export interface RobustMqPortSpec {
   readonly name: string;
   readonly port: number;
+  /** `UDP` for QUIC; every other listener is TCP. */
+  readonly protocol?: 'UDP';
 }
 
-/** Default ports of RobustMQ v0.4.11 and their names in the Services this library makes. */
+/**
+ * Every port a RobustMQ v0.4.11 process listens on, and its name in the pods and Services this
+ * library makes (`src/common/config/src/default.rs` and `config.rs` at v0.4.11: `grpc_port`,
+ * `http_port`, `[mqtt_runtime.server]`, `[storage_runtime] tcp_port`, `[kafka_runtime]`,
+ * `[amqp_runtime]`, `[nats_runtime]`).
+ */
 export const ROBUSTMQ_PORTS = {
-  /** Inter-node and client gRPC, all roles. */
+  /** Inter-node gRPC (meta service Raft, broker calls), all roles. */
   grpc: { name: 'grpc', port: 1228 },
-  /** Admin HTTP: `/metrics`, `/health/*`, `/api/*`. */
+  /** Admin HTTP: `/metrics`, `/api/*` (JWT unless from loopback), pprof and an unauthenticated `/mcp`. */
   http: { name: 'http-admin', port: 58080 },
   /** MQTT over TCP. */
   mqtt: { name: 'mqtt', port: 1883 },
@@ -43,8 +50,84 @@ export const ROBUSTMQ_PORTS = {
   mqttWs: { name: 'mqtt-ws', port: 8083 },
   /** MQTT over secure WebSocket. */
   mqttWss: { name: 'mqtt-wss', port: 8085 },
+  /** MQTT over QUIC (UDP). */
+  mqttQuic: { name: 'mqtt-quic', port: 9083, protocol: 'UDP' },
+  /** Kafka protocol. */
+  kafka: { name: 'kafka', port: 9092 },
+  /** AMQP 0-9-1. */
+  amqp: { name: 'amqp', port: 5672 },
+  /** NATS over TCP. */
+  nats: { name: 'nats', port: 4222 },
+  /** NATS over TLS. */
+  natsTls: { name: 'nats-tls', port: 4223 },
+  /** NATS over WebSocket. */
+  natsWs: { name: 'nats-ws', port: 4080 },
+  /** NATS over secure WebSocket. */
+  natsWss: { name: 'nats-wss', port: 4443 },
   /** Storage engine TCP, between nodes. */
   engine: { name: 'engine', port: 1778 },
+} as const satisfies Record<string, RobustMqPortSpec>;
+
+/** The listeners each role opens, besides gRPC and admin HTTP which every process opens. */
+export const ROBUSTMQ_ROLE_PORTS: { readonly [role: string]: readonly RobustMqPortSpec[] } = {
+  meta: [],
+  broker: [
+    ROBUSTMQ_PORTS.mqtt, ROBUSTMQ_PORTS.mqtts, ROBUSTMQ_PORTS.mqttWs, ROBUSTMQ_PORTS.mqttWss, ROBUSTMQ_PORTS.mqttQuic,
+    ROBUSTMQ_PORTS.kafka, ROBUSTMQ_PORTS.amqp,
+    ROBUSTMQ_PORTS.nats, ROBUSTMQ_PORTS.natsTls, ROBUSTMQ_PORTS.natsWs, ROBUSTMQ_PORTS.natsWss,
+  ],
+  engine: [ROBUSTMQ_PORTS.engine],
+};
+
+/** The protocols RobustMQ serves to clients, each on its own listener. */
+export enum ClientProtocol {
+  /** MQTT over TCP, 1883. */
+  MQTT = 'mqtt',
+  /** MQTT over TLS, 1885. */
+  MQTT_TLS = 'mqtt-tls',
+  /** MQTT over WebSocket, 8083. */
+  WEBSOCKET = 'websocket',
+  /** MQTT over secure WebSocket, 8085. */
+  WEBSOCKET_TLS = 'websocket-tls',
+  /** MQTT over QUIC, 9083/UDP. */
+  QUIC = 'quic',
+  /** Kafka protocol, 9092. */
+  KAFKA = 'kafka',
+  /** AMQP, 5672. */
+  AMQP = 'amqp',
+  /** NATS over TCP, 4222. */
+  NATS = 'nats',
+}
+
+/** The listener of each client protocol. */
+export const CLIENT_PROTOCOL_PORTS: { readonly [p in ClientProtocol]: RobustMqPortSpec } = {
+  [ClientProtocol.MQTT]: ROBUSTMQ_PORTS.mqtt,
+  [ClientProtocol.MQTT_TLS]: ROBUSTMQ_PORTS.mqtts,
+  [ClientProtocol.WEBSOCKET]: ROBUSTMQ_PORTS.mqttWs,
+  [ClientProtocol.WEBSOCKET_TLS]: ROBUSTMQ_PORTS.mqttWss,
+  [ClientProtocol.QUIC]: ROBUSTMQ_PORTS.mqttQuic,
+  [ClientProtocol.KAFKA]: ROBUSTMQ_PORTS.kafka,
+  [ClientProtocol.AMQP]: ROBUSTMQ_PORTS.amqp,
+  [ClientProtocol.NATS]: ROBUSTMQ_PORTS.nats,
+};
+
+/** The protocols the client Service exposes unless told otherwise. */
+export const DEFAULT_CLIENT_PROTOCOLS: readonly ClientProtocol[] = [ClientProtocol.MQTT, ClientProtocol.WEBSOCKET];
+
+/**
+ * Values RobustMQ v0.4.11 uses when the config sets none (`src/common/config/src/config.rs`
+ * `default_admin_*`, `src/common/config/src/default.rs` `default_mqtt_auth`). They are public,
+ * so a deployment must never run with them: the start script refuses them.
+ */
+export const ROBUSTMQ_KNOWN_DEFAULT_SECRETS: readonly string[] = ['admin', 'robustmq', 'robustmq-change-me-in-production'];
+
+/** The keys of the credentials Secret unless told otherwise. */
+export const DEFAULT_CREDENTIAL_KEYS = {
+  adminUsername: 'admin-username',
+  adminPassword: 'admin-password',
+  jwtSecret: 'jwt-secret',
+  mqttUsername: 'mqtt-username',
+  mqttPassword: 'mqtt-password',
 } as const;
 
 /** The path of the Prometheus endpoint on the admin HTTP port. */

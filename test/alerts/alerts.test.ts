@@ -56,13 +56,13 @@ describe('default PrometheusRule', () => {
   test('the seed\'s three alerts, corrected', () => {
     const byName = Object.fromEntries(alerts.map((a) => [a.alert, a]));
     expect(byName.RobustMQClusterDown).toMatchObject({
-      expr: '(sum(up{cluster="robustmq-cluster", namespace="robustmq", job="robustmq-cluster"}) or vector(0)) < 2', for: '1m', labels: { severity: 'critical' },
+      expr: '(sum(up{cluster="robustmq-cluster", namespace="robustmq", job="robustmq-cluster-metrics"}) or vector(0)) < 2', for: '1m', labels: { severity: 'critical' },
     });
     expect(byName.RobustMQHighLatency).toMatchObject({ for: '5m', labels: { severity: 'warning' } });
     expect(byName.RobustMQHighLatency.expr).toBe('namespace_pod:mqtt_packet_process_duration_ms:p99_rate5m{cluster="robustmq-cluster", namespace="robustmq"} / 1000 > 1');
     const p99 = rule.spec.groups.find((g: any) => g.name === 'robustmq.recording').rules.find((r: any) => r.record === 'namespace_pod:mqtt_packet_process_duration_ms:p99_rate5m');
     expect(p99.expr).toBe('histogram_quantile(0.99, sum by (le, cluster, namespace, pod) '
-      + '(rate(mqtt_packet_process_duration_ms_bucket{cluster="robustmq-cluster", namespace="robustmq", job="robustmq-cluster"}[5m])))');
+      + '(rate(mqtt_packet_process_duration_ms_bucket{cluster="robustmq-cluster", namespace="robustmq", job="robustmq-cluster-metrics"}[5m])))');
     expect(byName.RobustMQHighErrorRate).toMatchObject({ for: '2m', labels: { severity: 'critical' } });
     expect(byName.RobustMQHighErrorRate.expr).toBe('namespace:mqtt_packets_received_error:rate5m{cluster="robustmq-cluster", namespace="robustmq"} '
       + '/ namespace:mqtt_packets_received:rate5m{cluster="robustmq-cluster", namespace="robustmq"} > 0.05');

@@ -6,6 +6,7 @@ import { App, YamlOutputType } from 'cdk8s';
 import * as YAML from 'yaml';
 import { main, usage } from '../../src/cli';
 import { buildStack } from '../../src/stack';
+import { tmpDir } from '../support/promtool';
 
 process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
 
@@ -180,6 +181,21 @@ describe('as a process', () => {
     const r = spawn(['synth', '--out', path.join(tmp(), 'out'), '--scrape-interval', '30s', '--scrape-timeout', '45s']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--scrape-timeout '45s'/);
+  });
+
+  test('synth --credentials-secret, --protocols and --no-network-policy reach the cluster', () => {
+    const dir = tmpDir('rmq-cli-flags-');
+    const status = main(['synth', '--out', dir, '--credentials-secret', 'mq-creds', '--protocols', 'mqtt-tls,kafka', '--no-network-policy'],
+      { stdout: () => undefined, stderr: () => undefined });
+    expect(status).toBe(0);
+    const docs = fs.readFileSync(path.join(dir, 'robustmq-observability.k8s.yaml'), 'utf8').split(/^---$/m).map((d) => YAML.parse(d));
+    const sts = docs.find((d: any) => d?.kind === 'StatefulSet');
+    const secretRefs = sts.spec.template.spec.containers[0].env
+      .filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef.name);
+    expect(new Set(secretRefs)).toEqual(new Set(['mq-creds']));
+    const client = docs.find((d: any) => d?.kind === 'Service' && d.metadata.name === 'robustmq-cluster');
+    expect(client.spec.ports.map((p: any) => p.name)).toEqual(['mqtt-tls', 'kafka']);
+    expect(docs.filter((d: any) => d?.kind === 'NetworkPolicy')).toEqual([]);
   });
 
   test('synth --replicas 0 exits 2', () => {

@@ -78,7 +78,8 @@ async function runScenario(s: Scenario, rules = buildRules(s.disabled)) {
   const dir = tmpDir(`rmq-e2e-${s.name.replace(/\W+/g, '-')}-`);
   const ruleFile = path.join(dir, 'rules.yaml');
   fs.writeFileSync(ruleFile, rules.ruleYaml);
-  const serviceName = rules.cluster.service.name;
+  // The ServiceMonitor scrapes through the metrics Service: its name is the `job`.
+  const serviceName = rules.cluster.metricsService.name;
   const exporters = await Promise.all(s.pods.map((p) => PodExporter.start({ ...HEALTHY, ...p })));
   const claims = exporters.map((_, i) => `data-${rules.cluster.statefulSet.name}-${i}`);
   const kubelet = await KubeletExporter.start(NAMESPACE, claims, s.diskUsed);

@@ -26,14 +26,14 @@ describe('default stack ServiceMonitor', () => {
   buildStack(app);
   const all = app.charts.flatMap((c) => c.toJson());
   const sm = one(all, 'ServiceMonitor', 'robustmq-cluster');
-  const service = one(all, 'Service', 'robustmq-cluster');
+  const service = one(all, 'Service', 'robustmq-cluster-metrics');
 
   test('validates against the Prometheus-Operator schema', () => {
     expect(() => validateAll([sm])).not.toThrow();
     expect(sm.apiVersion).toBe('monitoring.coreos.com/v1');
   });
 
-  test('selects the RobustMQ Service by its labels and its 58080 port by name', () => {
+  test('selects the RobustMQ metrics Service by its labels and its 58080 port by name', () => {
     for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) expect(service.metadata.labels[k]).toBe(v);
     const port = service.spec.ports.find((p: any) => p.name === sm.spec.endpoints[0].port);
     expect(port.port).toBe(58080);
@@ -44,7 +44,9 @@ describe('default stack ServiceMonitor', () => {
     const matching = all.filter((o) => o.kind === 'Service'
       && Object.entries(sm.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v)
       && o.spec.ports.some((p: any) => p.name === sm.spec.endpoints[0].port));
-    expect(matching.map((s) => s.metadata.name)).toEqual(['robustmq-cluster']);
+    expect(matching.map((s) => s.metadata.name)).toEqual(['robustmq-cluster-metrics']);
+    // The client Service carries no admin port at all.
+    expect(one(all, 'Service', 'robustmq-cluster').spec.ports.map((p: any) => p.port)).not.toContain(58080);
   });
 
   test('path /metrics, interval 30s, timeout 10s, release label', () => {
