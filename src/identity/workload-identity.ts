@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { byCodePoint } from '../order';
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
 
@@ -221,7 +222,7 @@ export class WorkloadIdentity {
       [IdentityEnv.NODE_NAME, kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME)],
       [IdentityEnv.POD_IP, kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_IP)],
     ];
-    for (const [name, path] of Object.entries(p.fieldRefs ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [name, path] of Object.entries(p.fieldRefs ?? {}).sort(([a], [b]) => byCodePoint(a, b))) {
       out.push([name, kplus.EnvValue.fromFieldRef(path as kplus.EnvFieldPaths)]);
     }
     out.push(
@@ -248,7 +249,7 @@ export class WorkloadIdentity {
       ['service.instance.id', `$(${IdentityEnv.POD_NAMESPACE}).$(${IdentityEnv.POD_NAME})`],
       ['service.namespace', this.props.clusterName],
     ];
-    for (const [k, v] of Object.entries(this.props.resourceAttributes ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [k, v] of Object.entries(this.props.resourceAttributes ?? {}).sort(([a], [b]) => byCodePoint(a, b))) {
       attrs.push([k, v]);
     }
     return attrs.map(([k, v]) => `${k}=${v}`).join(',');
