@@ -75,8 +75,35 @@ const FLAGS: FlagSpec[] = [
   { name: 'jaeger-storage', value: 'KIND', help: 'Jaeger span storage: memory, badger or elasticsearch', default: DEFAULT_STACK_OPTIONS.jaegerStorage },
   { name: 'jaeger-namespace', value: 'NS', help: 'namespace of Jaeger', default: DEFAULT_STACK_OPTIONS.jaegerNamespace },
   { name: 'rules-file', value: 'PATH', help: 'rule-tests: the rule file as the tests name it', default: 'robustmq-rules.yaml' },
-  { name: 'help', value: '', help: 'show this help' },
+  { name: 'help', value: '', help: 'show this help (also -h)' },
+  { name: 'version', value: '', help: 'print the version (also -V)' },
 ];
+
+/** Short options and the long flag each stands for. */
+const SHORT_FLAGS: { [short: string]: string } = { '-h': '--help', '-V': '--version' };
+
+/**
+ * The parts of the stack that read each flag, by the switch that turns the part off. A flag all
+ * of whose readers are switched off would have no effect: it is refused, naming both.
+ */
+const FLAG_READERS: { [flag: string]: string[] } = {
+  'min-healthy-nodes': ['no-alerts'],
+  'disable-alert': ['no-alerts'],
+  'runbook-url-pattern': ['no-alerts'],
+  'grafana-url': ['no-alerts'],
+  'latency-p99-threshold': ['no-alerts', 'no-dashboards'],
+  'error-rate-threshold': ['no-alerts', 'no-dashboards'],
+  'grafana-folder': ['no-dashboards'],
+  'grafana-namespace': ['no-dashboards', 'no-datasources'],
+  'elasticsearch-url': ['no-logs', 'no-datasources', 'jaeger-elasticsearch'],
+  'elasticsearch-index': ['no-logs', 'no-datasources'],
+  'elasticsearch-secret': ['no-logs', 'jaeger-elasticsearch'],
+  'elasticsearch-tls': ['no-logs'],
+  'fluent-bit-config-format': ['no-logs'],
+  'log-level-min': ['no-logs'],
+  'jaeger-storage': ['no-tracing'],
+  'jaeger-namespace': ['no-tracing'],
+};
 
 /** Construct fields whose refusal the CLI reports under the flag that set them. */
 const FIELD_FLAGS: { [field: string]: string } = {
@@ -104,7 +131,7 @@ export function usage(): string {
     const help = `${f.help}${f.default !== undefined ? ` (default: ${f.default})` : ''}`;
     lines.push(left.length >= 32 ? `${left}\n${''.padEnd(32)}${help}` : `${left.padEnd(32)}${help}`);
   }
-  lines.push('', 'A bad flag value exits with status 2 and writes nothing.', '');
+  lines.push('', 'A bad flag value, or a flag that another makes pointless, exits with status 2 and writes nothing.', '');
   return lines.join('\n');
 }
 
@@ -126,7 +153,10 @@ function parse(argv: string[]): { command?: string; flags: Flags } {
   const flags: Flags = new Map();
   let command: string | undefined;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = SHORT_FLAGS[argv[i]] ?? argv[i];
+    if (arg.startsWith('-') && !arg.startsWith('--') && arg.length > 1) {
+      throw new FlagError(`unknown option '${arg}': allowed are ${Object.keys(SHORT_FLAGS).join(', ')} and the --flags of --help`);
+    }
     if (!arg.startsWith('--')) {
       if (command !== undefined) throw new FlagError(`unexpected argument '${arg}': only one command is allowed`);
       command = arg;
@@ -170,6 +200,52 @@ function stringFlag(flags: Flags, name: string): string | undefined {
 
 function wholeNumber(text: string): number {
   return /^[0-9]+$/.test(text) ? Number(text) : NaN;
+}
+
+/** Refuses a flag whose every reader is switched off by another flag. */
+function checkFlagsTakeEffect(flags: Flags): void {
+  // Jaeger reads the Elasticsearch flags only with Elasticsearch storage.
+  const jaegerEs = !flags.has('no-tracing') && stringFlag(flags, 'jaeger-storage') === JaegerStorage.ELASTICSEARCH;
+  for (const [flag, readers] of Object.entries(FLAG_READERS)) {
+    if (!flags.has(flag)) continue;
+    const off = readers.map((r) => (r === 'jaeger-elasticsearch' ? (jaegerEs ? undefined : 'jaeger-storage') : (flags.has(r) ? r : undefined)));
+    if (off.every((r) => r !== undefined)) {
+      const switches = off.filter((r) => r !== 'jaeger-storage').map((r) => `--${r}`);
+      const jaeger = off.includes('jaeger-storage') ? ' and Jaeger reads it only with --jaeger-storage elasticsearch' : '';
+      throw new FlagError(`--${flag} has no effect with ${switches.join(' and ')}${jaeger}: leave one of them out`);
+    }
+  }
+}
+
+/**
+ * Checks, before any work and without leaving anything behind, that `dir` can be created (or
+ * written, if it exists): a path under /proc or below a file fails at once with its reason.
+ */
+function checkWritableDir(flag: string, given: string, dir: string): void {
+  const fail = (why: string): never => {
+    throw new FlagError(`--${flag} '${given}' cannot be written: ${why}`);
+  };
+  let existing = dir;
+  let firstMissing: string | undefined;
+  while (!fs.existsSync(existing)) {
+    firstMissing = existing;
+    const parent = path.dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  if (!fs.statSync(existing).isDirectory()) fail(`'${existing}' is a file, not a directory`);
+  const probe = firstMissing ?? path.join(existing, `.cdk8s-robustmq-observability-${process.pid}`);
+  try {
+    if (firstMissing) {
+      fs.mkdirSync(probe);
+      fs.rmdirSync(probe);
+    } else {
+      fs.writeFileSync(probe, '');
+      fs.rmSync(probe);
+    }
+  } catch (e) {
+    fail(`cannot create '${probe}' (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
 }
 
 /** Turns the flags into validated stack options. */
@@ -240,13 +316,9 @@ function writeOut(io: CliIo, out: string | undefined, content: string): void {
     io.stdout(content);
     return;
   }
-  const file = path.resolve(out);
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
-    throw new FlagError(`--out '${out}' must be a file, and a directory of that name exists`);
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content);
-  io.stderr(`wrote ${path.relative(process.cwd(), file) || file}\n`);
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(path.resolve(out), content);
+  io.stderr(`wrote ${out}\n`);
 }
 
 /**
@@ -262,6 +334,10 @@ export function main(argv: string[], io: CliIo = {
       io.stdout(usage());
       return 0;
     }
+    if (flags.has('version')) {
+      io.stdout(`${packageVersion()}\n`);
+      return 0;
+    }
     if (command === undefined) {
       io.stderr(usage());
       return EXIT_USAGE;
@@ -272,19 +348,31 @@ export function main(argv: string[], io: CliIo = {
     if (flags.has('rules-file') && command !== 'rule-tests') {
       throw new FlagError(`--rules-file is only for 'rule-tests', not '${command}'`);
     }
+    checkFlagsTakeEffect(flags);
     const options = stackOptions(flags);
     const out = stringFlag(flags, 'out');
+    // The output must be writable before any work is done.
     if (command === 'synth') {
-      const outdir = path.resolve(out ?? 'dist');
+      const given = out ?? 'dist';
+      const outdir = path.resolve(given);
       if (fs.existsSync(outdir) && !fs.statSync(outdir).isDirectory()) {
-        throw new FlagError(`--out '${out}' must be a directory, and a file of that name exists`);
+        throw new FlagError(`--out '${given}' must be a directory, and a file of that name exists`);
       }
+      checkWritableDir('out', given, outdir);
       const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
       const stack = buildStack(app, options);
       app.synth();
-      const file = path.join(outdir, `${stack.chart.node.id}${app.outputFileExtension}`);
-      io.stdout(`wrote ${path.relative(process.cwd(), file) || file}\n`);
+      // The path as given (relative to the working directory when it was), or absolute by default.
+      const fileName = `${stack.chart.node.id}${app.outputFileExtension}`;
+      io.stdout(`wrote ${out !== undefined ? path.join(out, fileName) : path.join(outdir, fileName)}\n`);
       return 0;
+    }
+    if (out !== undefined) {
+      const file = path.resolve(out);
+      if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+        throw new FlagError(`--out '${out}' must be a file, and a directory of that name exists`);
+      }
+      checkWritableDir('out', out, path.dirname(file));
     }
     if (options.alerts === false) {
       throw new FlagError(`--no-alerts leaves '${command}' nothing to write`);
@@ -308,6 +396,12 @@ export function main(argv: string[], io: CliIo = {
     }
     throw e;
   }
+}
+
+/** The package's version, from its package.json. */
+function packageVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../package.json') as { version: string }).version;
 }
 
 if (require.main === module) {

@@ -32,7 +32,8 @@ describe('synth', () => {
     expect(r.status).toBe(0);
     expect(r.err).toBe('');
     expect(fs.readdirSync(dir)).toEqual(['robustmq-observability.k8s.yaml']);
-    expect(r.out).toBe(`wrote ${path.relative(process.cwd(), path.join(dir, 'robustmq-observability.k8s.yaml'))}\n`);
+    // The path as given.
+    expect(r.out).toBe(`wrote ${path.join(dir, 'robustmq-observability.k8s.yaml')}\n`);
     const objs = readAll(dir);
     const sts = objs.find((o) => o.kind === 'StatefulSet');
     expect(sts.metadata).toMatchObject({ name: 'robustmq-cluster', namespace: 'robustmq' });
@@ -160,6 +161,69 @@ describe('bad flags exit 2 with one line naming the flag, and write nothing', ()
     expect(r.status).toBe(2);
     expect(r.err).toBe(usage());
   });
+});
+
+describe('flags', () => {
+  test('-h and --help print the usage, --version and -V the package version', () => {
+    for (const flag of ['-h', '--help']) {
+      const r = run([flag]);
+      expect([r.status, r.out]).toEqual([0, usage()]);
+    }
+    const version = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+    for (const flag of ['--version', '-V']) {
+      const r = run([flag]);
+      expect([r.status, r.out, r.err]).toEqual([0, `${version}\n`, '']);
+    }
+    const bad = run(['synth', '-x']);
+    expect([bad.status, bad.err]).toEqual([2, "cdk8s-robustmq-observability: unknown option '-x': allowed are -h, -V and the --flags of --help\n"]);
+  });
+
+  test.each([
+    [['--no-logs', '--no-datasources', '--elasticsearch-secret', 'es'], '--elasticsearch-secret has no effect with --no-logs and Jaeger reads it only with --jaeger-storage elasticsearch'],
+    [['--no-logs', '--elasticsearch-tls'], '--elasticsearch-tls has no effect with --no-logs'],
+    [['--no-dashboards', '--grafana-folder', 'Brokers'], '--grafana-folder has no effect with --no-dashboards'],
+    [['--no-tracing', '--jaeger-storage', 'badger'], '--jaeger-storage has no effect with --no-tracing'],
+    [['--no-alerts', '--disable-alert', 'RobustMQNodeDown'], '--disable-alert has no effect with --no-alerts'],
+    [['--no-alerts', '--no-dashboards', '--latency-p99-threshold', '2s'], '--latency-p99-threshold has no effect with --no-alerts and --no-dashboards'],
+  ])('a flag another one makes pointless is refused naming both: %j', (args, message) => {
+    const dir = path.join(tmpDir('rmq-cli-pointless-'), 'out');
+    const r = run(['synth', '--out', dir, ...args]);
+    expect([r.status, r.err]).toEqual([2, `cdk8s-robustmq-observability: ${message}: leave one of them out\n`]);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  test('flags still read by another part are accepted: --no-logs with --elasticsearch-url feeds the datasource', () => {
+    const r = run(['synth', '--out', tmpDir('rmq-cli-es-'), '--no-logs', '--elasticsearch-url', 'http://es.example.com:9200']);
+    expect(r.status).toBe(0);
+  });
+
+  test.each([
+    ['/proc/1/x', /^cdk8s-robustmq-observability: --out '\/proc\/1\/x' cannot be written: cannot create '\/proc\/1\/x' \(E[A-Z]+\)\n$/],
+    ['/etc/hostname/x', /^cdk8s-robustmq-observability: --out '\/etc\/hostname\/x' cannot be written: '\/etc\/hostname' is a file, not a directory\n$/],
+  ])('--out %s is refused at once, without a stack trace', (out, message) => {
+    const started = Date.now();
+    const r = run(['synth', '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const rules = run(['rules', '--out', `${out}/rules.yaml`]);
+    expect(rules.status).toBe(2);
+    expect(rules.err).toMatch(/cannot be written/);
+  });
+
+  test('a relative --out is printed as given', () => {
+    const cwd = tmpDir('rmq-cli-rel-');
+    const before = process.cwd();
+    process.chdir(cwd);
+    try {
+      const r = run(['synth', '--out', 'out/yaml']);
+      expect([r.status, r.out]).toEqual([0, 'wrote out/yaml/robustmq-observability.k8s.yaml\n']);
+      expect(fs.existsSync(path.join(cwd, 'out', 'yaml', 'robustmq-observability.k8s.yaml'))).toBe(true);
+    } finally {
+      process.chdir(before);
+    }
+  });
+
 });
 
 describe('as a process', () => {
