@@ -50,12 +50,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src', 'test', 'examples'],
     ignorePatterns: ['src/imports/**', 'src/metrics/catalog.generated.ts', 'lib/**', 'dist/**', 'node_modules/**'],
   },
-  gitignore: ['/dist/', '/test-reports/'],
+  gitignore: ['/dist/', '/test-reports/', '/.tools/'],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['/imports/', '/examples/', '/.ci/', '/cdk8s.yaml', '/docs/', '/benchmarks/'] },
+  // Only what a user runs: no scripts, no generated API reference (Construct Hub reads .jsii).
+  npmIgnoreOptions: { ignorePatterns: ['/imports/', '/examples/', '/.ci/', '/cdk8s.yaml', '/docs/', '/benchmarks/', '/scripts/', '/API.md', '/.tools/'] },
 });
 
 project.package.addEngine('node', '>= 20');
+// The bundled dependencies' source maps stay out of the tarball.
+project.package.setScript('prepack', 'node scripts/strip-bundled-source-maps.js');
 
 // The example apps are type-checked and linted like the tests.
 new JsonFile(project, 'examples/tsconfig.json', {

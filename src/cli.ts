@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Yaml, YamlOutputType } from 'cdk8s';
 import { alertNameProblem, latencyThresholdSeconds, thresholdProblem } from './alerts/rules';
+import { writeHelmChart } from './helm';
 import { LOGGING_FLAG_CHECKS, maskPasswords } from './logging/checks';
 import { FluentBitConfigFormat } from './logging/fluent-bit';
 import { ClientProtocol, RobustMqLogLevel } from './robustmq/facts';
-import { DEFAULT_STACK_OPTIONS, StackOptions, buildStack } from './stack';
+import { DEFAULT_STACK_OPTIONS, STACK_CHART, StackOptions, buildStack } from './stack';
 import * as tracingChecks from './tracing/checks';
 import { JaegerStorage } from './tracing/facts';
 import * as checks from './validation/checks';
@@ -74,6 +76,8 @@ const FLAGS: FlagSpec[] = [
   { name: 'no-tracing', value: '', help: 'deploy no Jaeger and set no OpenTelemetry variables' },
   { name: 'jaeger-storage', value: 'KIND', help: 'Jaeger span storage: memory, badger or elasticsearch', default: DEFAULT_STACK_OPTIONS.jaegerStorage },
   { name: 'jaeger-namespace', value: 'NS', help: 'namespace of Jaeger', default: DEFAULT_STACK_OPTIONS.jaegerNamespace },
+  { name: 'format', value: 'FORMAT', help: "synth: 'plain' YAML files or a 'helm' chart directory", default: 'plain' },
+  { name: 'chart-version', value: 'VERSION', help: 'synth --format helm: the chart\'s SemVer version', default: 'the library\'s version' },
   { name: 'rules-file', value: 'PATH', help: 'rule-tests: the rule file as the tests name it', default: 'robustmq-rules.yaml' },
   { name: 'help', value: '', help: 'show this help (also -h)' },
   { name: 'version', value: '', help: 'print the version (also -V)' },
@@ -345,6 +349,17 @@ export function main(argv: string[], io: CliIo = {
     if (!(command in COMMANDS)) {
       throw new FlagError(`unknown command '${command}': allowed are ${Object.keys(COMMANDS).map((c) => `'${c}'`).join(', ')}`);
     }
+    for (const flag of ['format', 'chart-version']) {
+      if (flags.has(flag) && command !== 'synth') throw new FlagError(`--${flag} is only for 'synth', not '${command}'`);
+    }
+    const format = stringFlag(flags, 'format') ?? 'plain';
+    flagProblem('format', format, checks.oneOf(format, ['plain', 'helm']));
+    const chartVersion = stringFlag(flags, 'chart-version') ?? packageVersion();
+    if (flags.has('chart-version')) {
+      if (format !== 'helm') throw new FlagError('--chart-version has no effect without --format helm: leave one of them out');
+      flagProblem('chart-version', chartVersion, /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(chartVersion)
+        ? undefined : 'must be a SemVer 2 version such as 1.2.3');
+    }
     if (flags.has('rules-file') && command !== 'rule-tests') {
       throw new FlagError(`--rules-file is only for 'rule-tests', not '${command}'`);
     }
@@ -359,12 +374,35 @@ export function main(argv: string[], io: CliIo = {
         throw new FlagError(`--out '${given}' must be a directory, and a file of that name exists`);
       }
       checkWritableDir('out', given, outdir);
+      // The path as given (relative to the working directory when it was), or absolute by default.
+      const shown = (file: string) => (out !== undefined ? path.join(out, file) : path.join(outdir, file));
+      if (format === 'helm') {
+        if (fs.existsSync(outdir) && fs.readdirSync(outdir).length > 0) {
+          throw new FlagError(`--out '${given}' must be an empty or new directory for --format helm`);
+        }
+        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-helm-'));
+        try {
+          const app = new App({ outdir: scratch, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+          const stack = buildStack(app, options);
+          app.synth();
+          const manifests = Object.fromEntries(fs.readdirSync(scratch).map((f) => [f, fs.readFileSync(path.join(scratch, f), 'utf8')]));
+          const files = writeHelmChart(outdir, {
+            name: STACK_CHART,
+            version: chartVersion,
+            appVersion: stack.observability.cluster?.version ?? DEFAULT_STACK_OPTIONS.robustmqVersion,
+            description: 'RobustMQ and its observability stack, synthesized by cdk8s-robustmq-observability',
+            manifests,
+          });
+          io.stdout(`wrote the Helm chart ${out ?? outdir} (${files.join(', ')})\n`);
+        } finally {
+          fs.rmSync(scratch, { recursive: true, force: true });
+        }
+        return 0;
+      }
       const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
       const stack = buildStack(app, options);
       app.synth();
-      // The path as given (relative to the working directory when it was), or absolute by default.
-      const fileName = `${stack.chart.node.id}${app.outputFileExtension}`;
-      io.stdout(`wrote ${out !== undefined ? path.join(out, fileName) : path.join(outdir, fileName)}\n`);
+      io.stdout(`wrote ${shown(`${stack.chart.node.id}${app.outputFileExtension}`)}\n`);
       return 0;
     }
     if (out !== undefined) {
