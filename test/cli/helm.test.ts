@@ -65,8 +65,13 @@ describe('synth --format helm', () => {
     expect([lint.status, lint.stdout.match(/\[(ERROR|WARNING)\].*/g) ?? []]).toEqual([0, []]);
     const rendered = helm('template', 'release-name', chart);
     expect(rendered.status).toBe(0);
-    const expected = docs(fs.readFileSync(path.join(plain, 'robustmq-observability.k8s.yaml'), 'utf8'));
-    expect(docs(rendered.stdout)).toEqual(expected);
+    // Helm orders objects by kind for installation: compare them by identity.
+    const byId = (objs: any[]) => objs.sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+    const key = (o: any) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
+    const expected = byId(docs(fs.readFileSync(path.join(plain, 'robustmq-observability.k8s.yaml'), 'utf8')));
+    const got = byId(docs(rendered.stdout));
+    expect(got.map(key)).toEqual(expected.map(key));
+    expect(got).toEqual(expected);
   });
 
   test('refused: an unknown format, --chart-version without helm or not SemVer, a non-empty directory', () => {
