@@ -47,6 +47,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   eslintOptions: {
+    // The test task checks; it never rewrites files.
+    commandOptions: { fix: false },
     dirs: ['src', 'test', 'examples'],
     ignorePatterns: ['src/imports/**', 'src/metrics/catalog.generated.ts', 'lib/**', 'dist/**', 'node_modules/**'],
   },
