@@ -100,12 +100,13 @@ project.addTask('benchmark', {
   ],
 });
 
-// Synthesize the default stack into dist/ with the package's own CLI.
+// Synthesize the default stack into dist/manifests with the package's own CLI (dist/js holds the
+// tarball; cdk8s.yaml writes to the same folder).
 project.addTask('synth', {
-  description: 'Compile the library and write the default stack as YAML to dist/',
+  description: 'Compile the library and write the default stack as YAML to dist/manifests/',
   steps: [
     { spawn: 'compile' },
-    { exec: 'node lib/cli.js synth --out dist', receiveArgs: true },
+    { exec: 'node lib/cli.js synth --out dist/manifests', receiveArgs: true },
   ],
 });
 

@@ -15,6 +15,12 @@ import * as checks from './validation/checks';
 import { duration, durationMs } from './validation/duration';
 import { ValidationError } from './validation/errors';
 
+/**
+ * Where `synth` writes unless told: its own folder, apart from `dist/js` where the package's
+ * tarball goes (`cdk8s synth` empties its output folder).
+ */
+export const DEFAULT_MANIFEST_DIR = 'dist/manifests';
+
 /** Exit status for a bad flag or a refused input. */
 export const EXIT_USAGE = 2;
 
@@ -26,7 +32,7 @@ export interface CliIo {
 
 type Command = 'synth' | 'rules' | 'rule-tests';
 const COMMANDS: { [c in Command]: string } = {
-  'synth': 'write the stack as Kubernetes YAML (--out DIR, default dist)',
+  'synth': `write the stack as Kubernetes YAML (--out DIR, default ${DEFAULT_MANIFEST_DIR})`,
   'rules': 'write the alert and recording rules as a plain Prometheus rule file (--out FILE, default stdout)',
   'rule-tests': 'write promtool unit tests for every alert (--out FILE, default stdout)',
 };
@@ -41,7 +47,7 @@ interface FlagSpec {
 }
 
 const FLAGS: FlagSpec[] = [
-  { name: 'out', value: 'PATH', help: 'synth: directory of the YAML files; rules, rule-tests: the file', default: 'dist / stdout' },
+  { name: 'out', value: 'PATH', help: 'synth: directory of the YAML files; rules, rule-tests: the file', default: `${DEFAULT_MANIFEST_DIR} / stdout` },
   { name: 'namespace', value: 'NS', help: 'namespace of the RobustMQ cluster', default: DEFAULT_STACK_OPTIONS.namespace },
   { name: 'cluster-name', value: 'NAME', help: 'RobustMQ cluster_name and base of object names', default: DEFAULT_STACK_OPTIONS.clusterName },
   { name: 'replicas', value: 'N', help: 'number of RobustMQ pods (odd is best for Raft)', default: String(DEFAULT_STACK_OPTIONS.replicas) },
@@ -368,7 +374,7 @@ export function main(argv: string[], io: CliIo = {
     const out = stringFlag(flags, 'out');
     // The output must be writable before any work is done.
     if (command === 'synth') {
-      const given = out ?? 'dist';
+      const given = out ?? DEFAULT_MANIFEST_DIR;
       const outdir = path.resolve(given);
       if (fs.existsSync(outdir) && !fs.statSync(outdir).isDirectory()) {
         throw new FlagError(`--out '${given}' must be a directory, and a file of that name exists`);
@@ -416,7 +422,7 @@ export function main(argv: string[], io: CliIo = {
       throw new FlagError(`--no-alerts leaves '${command}' nothing to write`);
     }
     // The rules of every PrometheusRule of the stack: RobustMQ's, then Jaeger's with tracing.
-    const { observability } = buildStack(new App({ outdir: path.resolve('dist') }), options);
+    const { observability } = buildStack(new App({ outdir: path.resolve(DEFAULT_MANIFEST_DIR) }), options);
     const content = command === 'rules'
       ? observability.ruleGroups()
       : observability.ruleTests(stringFlag(flags, 'rules-file') ?? 'robustmq-rules.yaml');
