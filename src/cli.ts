@@ -268,7 +268,7 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
     set(v);
   };
   text('namespace', (v) => checks.dnsLabel(v), (v) => { o.namespace = v; });
-  text('cluster-name', (v) => checks.dnsLabel(v, 52), (v) => { o.clusterName = v; });
+  text('cluster-name', (v) => checks.dns1035Label(v, 52), (v) => { o.clusterName = v; });
   text('replicas', (v) => checks.integer(wholeNumber(v), 1, 99), (v) => { o.replicas = wholeNumber(v); });
   text('robustmq-version', (v) => checks.version(v), (v) => { o.robustmqVersion = v; });
   text('image', (v) => checks.image(v), (v) => { o.image = v; });

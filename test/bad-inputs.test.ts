@@ -24,7 +24,7 @@ process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
 
 const CLI_CASES: Array<[string[], string, string, RegExp]> = [
   [['--namespace', 'Bad_NS'], 'namespace', 'Bad_NS', /must be a DNS-1123 label/],
-  [['--cluster-name', 'Robust MQ'], 'cluster-name', 'Robust MQ', /must be a DNS-1123 label/],
+  [['--cluster-name', 'Robust MQ'], 'cluster-name', 'Robust MQ', /must be a DNS-1035 label/],
   [['--replicas', '0'], 'replicas', '0', /must be a whole number from 1 to 99/],
   [['--replicas', '-2'], 'replicas', '-2', /must be a whole number from 1 to 99/],
   [['--replicas', '2.5'], 'replicas', '2.5', /must be a whole number from 1 to 99/],
@@ -50,6 +50,7 @@ const CLI_CASES: Array<[string[], string, string, RegExp]> = [
   [['--log-level-min', 'verbose'], 'log-level-min', 'verbose', /must be a log level: one of 'trace'/],
   [['--jaeger-storage', 'cassandra'], 'jaeger-storage', 'cassandra', /must be one of 'memory', 'badger', 'elasticsearch'/],
   [['--jaeger-namespace', 'Jaeger'], 'jaeger-namespace', 'Jaeger', /must be a DNS-1123 label/],
+  [['--cluster-name', '1abc'], 'cluster-name', '1abc', /must be a DNS-1035 label \(it names Services\): .*starting with a letter/],
   [['--credentials-secret', 'Admin_Creds'], 'credentials-secret', 'Admin_Creds', /must be a DNS-1123 subdomain/],
   [['--protocols', 'mqtt,coap'], 'protocols', 'mqtt,coap', /names protocol 'coap': allowed are 'mqtt', 'mqtt-tls', 'websocket', 'websocket-tls', 'quic', 'kafka', 'amqp', 'nats'/],
   [['--protocols', 'mqtt,mqtt'], 'protocols', 'mqtt,mqtt', /must not repeat a protocol/],
@@ -81,7 +82,8 @@ function monitor(scope: Construct): RobustMqServiceMonitor {
 
 const CONSTRUCT_CASES: Array<[string, (scope: Construct) => unknown, string, string, RegExp]> = [
   ['RobustMqCluster replicas', (s) => new RobustMqCluster(s, 'c', { replicas: 0 }), 'replicas', '0', /must be a whole number from 1 to 99/],
-  ['RobustMqCluster clusterName', (s) => new RobustMqCluster(s, 'c', { clusterName: 'UPPER' }), 'clusterName', 'UPPER', /DNS-1123 label/],
+  ['RobustMqCluster clusterName', (s) => new RobustMqCluster(s, 'c', { clusterName: 'UPPER' }), 'clusterName', 'UPPER', /DNS-1035 label/],
+  ['RobustMqCluster clusterName starting with a digit', (s) => new RobustMqCluster(s, 'c', { clusterName: '1mq' }), 'clusterName', '1mq', /must be a DNS-1035 label \(it names Services\): .*starting with a letter/],
   ['RobustMqCluster version', (s) => new RobustMqCluster(s, 'c', { version: '0.4' }), 'version', '0.4', /release version/],
   ['RobustMqCluster image', (s) => new RobustMqCluster(s, 'c', { image: 'a b' }), 'image', 'a b', /container image reference/],
   ['RobustMqCluster roles', (s) => new RobustMqCluster(s, 'c', { roles: [RobustMqRole.BROKER] }), 'roles', '["broker"]', /must include 'meta'/],

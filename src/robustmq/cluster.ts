@@ -356,8 +356,10 @@ export class RobustMqCluster extends Construct {
     }
     check(this, KIND, 'namespace', namespace, checks.dnsLabel(namespace));
     const clusterName = props.clusterName ?? 'robustmq-cluster';
-    // Pod names are <clusterName>-<ordinal> and carry the controller-revision-hash label: 52 characters at most.
-    check(this, KIND, 'clusterName', clusterName, checks.dnsLabel(clusterName, 52));
+    // Services are named after it (DNS-1035: a letter first); pod names are <clusterName>-<ordinal>
+    // and carry the controller-revision-hash label: 52 characters at most. The longest Service
+    // name, <clusterName>-headless, stays within 63.
+    check(this, KIND, 'clusterName', clusterName, checks.dns1035Label(clusterName, 52));
     const replicas = props.replicas ?? 3;
     check(this, KIND, 'replicas', replicas, checks.integer(replicas, 1, 99));
     const version = props.version ?? ROBUSTMQ_DEFAULT_VERSION;

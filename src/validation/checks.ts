@@ -23,6 +23,19 @@ export function dnsLabel(value: string, maxLength = 63): Problem {
   return undefined;
 }
 
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * A DNS-1035 label: the rule for Service names (Kubernetes refuses a Service whose name starts
+ * with a digit), so for every name a Service is made from.
+ */
+export function dns1035Label(value: string, maxLength = 63): Problem {
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength || !DNS_1035_LABEL.test(value)) {
+    return `must be a DNS-1035 label (it names Services): at most ${maxLength} characters of lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
 /** A DNS-1123 subdomain: the rule for ConfigMap and cluster-domain names. */
 export function dnsSubdomain(value: string): Problem {
   if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {

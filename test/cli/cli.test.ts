@@ -123,7 +123,7 @@ describe('bad flags exit 2 with one line naming the flag, and write nothing', ()
     [['--replicas', '-1'], /--replicas '-1' must be a whole number/],
     [['--replicas', '2.5'], /--replicas '2.5' must be a whole number/],
     [['--replicas', 'three'], /--replicas 'three' must be a whole number/],
-    [['--cluster-name', 'My Cluster'], /--cluster-name 'My Cluster' must be a DNS-1123 label/],
+    [['--cluster-name', 'My Cluster'], /--cluster-name 'My Cluster' must be a DNS-1035 label/],
     [['--robustmq-version', 'v0.4.11'], /--robustmq-version 'v0.4.11' must be a release version/],
     [['--image', 'not an image'], /--image 'not an image' must be a container image reference/],
     [['--replicas'], /--replicas needs a value N/],
