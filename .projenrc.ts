@@ -44,6 +44,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       coverageReporters: ['text-summary'],
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+      // One scratch directory per run, removed at its end: tests leave nothing in /tmp.
+      globalSetup: '<rootDir>/test/support/global-setup.js',
+      globalTeardown: '<rootDir>/test/support/global-teardown.js',
     },
   },
   eslintOptions: {
