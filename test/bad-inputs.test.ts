@@ -91,6 +91,9 @@ const CONSTRUCT_CASES: Array<[string, (scope: Construct) => unknown, string, str
   ['RobustMqCluster storage size', (s) => new RobustMqCluster(s, 'c', { storageSize: Size.kibibytes(10) }), 'storageSize', '1Mi', /must be at least 1Mi/],
   ['RobustMqCluster HOSTNAME', (s) => new RobustMqCluster(s, 'c', { env: { HOSTNAME: 'x' } }), 'env.HOSTNAME', 'x', /Kubernetes sets HOSTNAME to the pod name/],
   ['RobustMqCluster log level', (s) => new RobustMqCluster(s, 'c', { logLevel: 'loud' as RobustMqLogLevel }), 'logLevel', 'loud', /must be one of/],
+  ['WorkloadIdentity label subscript not a label key', (s) => new WorkloadIdentity({ serviceName: 'a', clusterName: 'b', version: '1', fieldRefs: { TEAM: "metadata.labels['bad key!']" } })
+    .applyTo(new kplus.Deployment(s, 'd', { containers: [{ image: 'nginx:1' }] })), 'fieldRefs.TEAM', "metadata.labels['bad key!']",
+  /subscripts the key 'bad key!', which must be a label key/],
   ['WorkloadIdentity node labels', (s) => new WorkloadIdentity({ serviceName: 'a', clusterName: 'b', version: '1', fieldRefs: { ZONE: "node.labels['zone']" } })
     .applyTo(new kplus.Deployment(s, 'd', { containers: [{ image: 'nginx:1' }] })), 'fieldRefs.ZONE', "node.labels['zone']", /downward API cannot expose/],
   ['WorkloadIdentity conflict', (s) => {

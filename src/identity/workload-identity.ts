@@ -269,8 +269,14 @@ export function downwardField(path: string): string | undefined {
       + 'Put such labels on the series with a relabeling in the ServiceMonitor (e.g. __meta_kubernetes_pod_node_name), '
       + 'and on log records with the Fluent Bit kubernetes filter';
   }
-  if (DOWNWARD_FIELDS.includes(path) || DOWNWARD_MAP_FIELD.test(path)) {
+  if (DOWNWARD_FIELDS.includes(path)) {
     return undefined;
+  }
+  if (DOWNWARD_MAP_FIELD.test(path)) {
+    // The subscript is a label or annotation key: the API server refuses any other.
+    const key = path.slice(path.indexOf("['") + 2, -2);
+    const problem = checks.labelKey(key);
+    return problem === undefined ? undefined : `subscripts the key '${key}', which ${problem}`;
   }
   return `must be a downward-API field path: one of ${DOWNWARD_FIELDS.join(', ')}, metadata.labels['KEY'] or metadata.annotations['KEY']`;
 }
