@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -90,6 +90,19 @@ const CONSTRUCT_CASES: Array<[string, (scope: Construct) => unknown, string, str
   ['RobustMqCluster storage class', (s) => new RobustMqCluster(s, 'c', { storageClassName: 'SSD!' }), 'storageClassName', 'SSD!', /DNS-1123 subdomain/],
   ['RobustMqCluster storage size', (s) => new RobustMqCluster(s, 'c', { storageSize: Size.kibibytes(10) }), 'storageSize', '1Mi', /must be at least 1Mi/],
   ['RobustMqCluster HOSTNAME', (s) => new RobustMqCluster(s, 'c', { env: { HOSTNAME: 'x' } }), 'env.HOSTNAME', 'x', /Kubernetes sets HOSTNAME to the pod name/],
+  ['RobustMqCluster request above limit', (s) => new RobustMqCluster(s, 'c', { resources: { cpu: { request: kplus.Cpu.units(3), limit: kplus.Cpu.units(2) } } }),
+    'resources.cpu.request', '3', /must not exceed the limit '2': Kubernetes refuses the pod/],
+  ['RobustMqCluster memory request above limit', (s) => new RobustMqCluster(s, 'c', { resources: { memory: { request: Size.gibibytes(4), limit: Size.gibibytes(2) } } }),
+    'resources.memory.request', '4096Mi', /must not exceed the limit '2048Mi'/],
+  ['RobustMqCluster infinite memory', (s) => new RobustMqCluster(s, 'c', { resources: { memory: { limit: Size.gibibytes(Infinity) } } }),
+    'resources.memory.limit', 'InfinityMi', /must be a finite, positive amount/],
+  ['RobustMqCluster infinite storage', (s) => new RobustMqCluster(s, 'c', { storageSize: Size.gibibytes(Infinity) }), 'storageSize', 'Infinity MiB', /must be a finite size/],
+  ['RobustMqCluster minReady beyond int32', (s) => new RobustMqCluster(s, 'c', { minReady: Duration.days(30000) }), 'minReady', '2592000000s',
+    /whole number of seconds from 0 to 2147483647 \(minReadySeconds is an int32\)/],
+  ['RobustMqCluster pull policy', (s) => new RobustMqCluster(s, 'c', { imagePullPolicy: 'Sometimes' as kplus.ImagePullPolicy }), 'imagePullPolicy', 'Sometimes',
+    /must be one of 'Always', 'Never', 'IfNotPresent'|must be one of/],
+  ['RobustMqCluster image without tag', (s) => new RobustMqCluster(s, 'c', { image: 'ghcr.io/robustmq/robustmq' }), 'image', 'ghcr.io/robustmq/robustmq',
+    /must carry a tag or a digest: without one the pods run whatever 'latest' is, while their labels say version '0.4.11'/],
   ['RobustMqCluster log level', (s) => new RobustMqCluster(s, 'c', { logLevel: 'loud' as RobustMqLogLevel }), 'logLevel', 'loud', /must be one of/],
   ['WorkloadIdentity label subscript not a label key', (s) => new WorkloadIdentity({ serviceName: 'a', clusterName: 'b', version: '1', fieldRefs: { TEAM: "metadata.labels['bad key!']" } })
     .applyTo(new kplus.Deployment(s, 'd', { containers: [{ image: 'nginx:1' }] })), 'fieldRefs.TEAM', "metadata.labels['bad key!']",

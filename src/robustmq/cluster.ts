@@ -32,6 +32,7 @@ import {
 import { renderNetworkPolicy } from './network-policy';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { secretKey } from '../logging/checks';
+import { splitImage } from '../tracing/checks';
 import { restrictedSecurityContext } from '../security';
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
@@ -366,6 +367,21 @@ export class RobustMqCluster extends Construct {
     check(this, KIND, 'version', version, checks.version(version));
     const image = props.image ?? robustMqImage(version);
     check(this, KIND, 'image', image, checks.image(image));
+    const { tag, digest } = splitImage(image);
+    if (tag === undefined && digest === undefined) {
+      invalid(this, KIND, 'image', image, `must carry a tag or a digest: without one the pods run whatever 'latest' is, while their labels say version '${version}'`);
+    }
+    const pullPolicy = props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT;
+    check(this, KIND, 'imagePullPolicy', pullPolicy, checks.oneOf(pullPolicy, Object.values(kplus.ImagePullPolicy)));
+    const minReady = props.minReady ?? Duration.seconds(30);
+    const minReadySeconds = minReady.toMilliseconds() / 1000;
+    check(this, KIND, 'minReady', `${minReadySeconds}s`, checks.integer(minReadySeconds, 0, 2147483647)
+      ? 'must be a whole number of seconds from 0 to 2147483647 (minReadySeconds is an int32)' : undefined);
+    const resources = props.resources ?? {
+      cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) },
+      memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
+    };
+    checkResources(this, resources);
     const roles = props.roles ?? [RobustMqRole.META, RobustMqRole.BROKER, RobustMqRole.ENGINE];
     const allowedRoles = Object.values(RobustMqRole) as string[];
     for (const role of roles) {
@@ -378,8 +394,12 @@ export class RobustMqCluster extends Construct {
       invalid(this, KIND, 'roles', roles, "must include 'meta': the pods of this cluster form the meta service's Raft group");
     }
     const storageSize = props.storageSize ?? Size.gibibytes(10);
+    const storageMib = storageSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+    if (!Number.isFinite(storageMib)) {
+      invalid(this, KIND, 'storageSize', `${storageMib} MiB`, 'must be a finite size of at least 1Mi');
+    }
     const storageQuantity = quantity(storageSize);
-    if (!(storageSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) >= 1)) {
+    if (!(storageMib >= 1)) {
       invalid(this, KIND, 'storageSize', storageQuantity, 'must be at least 1Mi');
     }
     if (props.storageClassName !== undefined) {
@@ -543,7 +563,7 @@ export class RobustMqCluster extends Construct {
       select: false,
       // All pods start at once, so the Raft group can form on first start.
       podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
-      minReady: props.minReady ?? Duration.seconds(30),
+      minReady,
       podMetadata: { labels: { ...(props.labels ?? {}) } },
       automountServiceAccountToken: false,
       securityContext: {
@@ -570,15 +590,12 @@ export class RobustMqCluster extends Construct {
     this.container = this.statefulSet.addContainer({
       name: 'broker-server',
       image,
-      imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      imagePullPolicy: pullPolicy,
       workingDir: ROBUSTMQ_WORKDIR,
       command: ['/bin/sh', `${TEMPLATE_DIR}/${POD_SCRIPT}`, 'start'],
       ports: listeners.map((p) => ({ name: p.name, number: p.port, protocol: p.protocol === 'UDP' ? kplus.Protocol.UDP : kplus.Protocol.TCP })),
       securityContext: restrictedSecurityContext(runAsUser),
-      resources: props.resources ?? {
-        cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) },
-        memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
-      },
+      resources,
       // gRPC opens once the pod script has stopped waiting: allow the wait and two minutes more.
       startup: kplus.Probe.fromTcpSocket({
         port: ROBUSTMQ_PORTS.grpc.port,
@@ -677,6 +694,32 @@ export class RobustMqCluster extends Construct {
    */
   public brokerIds(): number[] {
     return Array.from({ length: this.replicas }, (_, i) => brokerIdForOrdinal(i));
+  }
+}
+
+/** CPU cores of a cdk8s-plus Cpu amount (`500m`, `2`, `0.5`). */
+function cpuCores(cpu: kplus.Cpu): number {
+  return cpu.amount.endsWith('m') ? Number(cpu.amount.slice(0, -1)) / 1000 : Number(cpu.amount);
+}
+
+/** Requests and limits Kubernetes accepts: finite, positive, each request at most its limit. */
+function checkResources(scope: Construct, r: kplus.ContainerResources): void {
+  const cpu = { request: r.cpu?.request && cpuCores(r.cpu.request), limit: r.cpu?.limit && cpuCores(r.cpu.limit) };
+  const mem = {
+    request: r.memory?.request?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
+    limit: r.memory?.limit?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
+  };
+  for (const [field, v, unit] of [['cpu.request', cpu.request, ''], ['cpu.limit', cpu.limit, ''],
+    ['memory.request', mem.request, 'Mi'], ['memory.limit', mem.limit, 'Mi']] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) {
+      invalid(scope, KIND, `resources.${field}`, `${v}${unit}`, 'must be a finite, positive amount');
+    }
+  }
+  if (cpu.request !== undefined && cpu.limit !== undefined && cpu.request > cpu.limit) {
+    invalid(scope, KIND, 'resources.cpu.request', r.cpu!.request!.amount, `must not exceed the limit '${r.cpu!.limit!.amount}': Kubernetes refuses the pod`);
+  }
+  if (mem.request !== undefined && mem.limit !== undefined && mem.request > mem.limit) {
+    invalid(scope, KIND, 'resources.memory.request', `${mem.request}Mi`, `must not exceed the limit '${mem.limit}Mi': Kubernetes refuses the pod`);
   }
 }
 
