@@ -32,8 +32,8 @@ import {
 import { renderNetworkPolicy } from './network-policy';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { secretKey } from '../logging/checks';
-import { splitImage } from '../tracing/checks';
 import { restrictedSecurityContext } from '../security';
+import { splitImage } from '../tracing/checks';
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
 import { warn } from '../validation/warnings';
