@@ -47,6 +47,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // One scratch directory per run, removed at its end: tests leave nothing in /tmp.
       globalSetup: '<rootDir>/test/support/global-setup.js',
       globalTeardown: '<rootDir>/test/support/global-teardown.js',
+      // jest's transform cache stays out of the temporary directory too.
+      cacheDirectory: '<rootDir>/node_modules/.cache/jest',
     },
   },
   eslintOptions: {
