@@ -2,18 +2,21 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Yaml, YamlOutputType } from 'cdk8s';
-import { alertNameProblem, latencyThresholdSeconds, thresholdProblem } from './alerts/rules';
+import { App, YamlOutputType } from 'cdk8s';
+import { thresholdProblem } from './alerts/engine';
+import { RuleFiles } from './alerts/rule-file';
+import { alertNameProblem, latencyThresholdSeconds } from './alerts/rules';
 import { writeHelmChart } from './helm';
-import { LOGGING_FLAG_CHECKS, maskPasswords } from './logging/checks';
 import { FluentBitConfigFormat } from './logging/fluent-bit';
 import { ClientProtocol, RobustMqLogLevel } from './robustmq/facts';
 import { DEFAULT_STACK_OPTIONS, STACK_CHART, StackOptions, buildStack } from './stack';
-import * as tracingChecks from './tracing/checks';
 import { JaegerStorage } from './tracing/facts';
 import * as checks from './validation/checks';
 import { duration, durationMs } from './validation/duration';
 import { ValidationError } from './validation/errors';
+import { configFormat, logLevelName } from './validation/logging';
+import { maskPasswords } from './validation/secrets';
+import * as tracingChecks from './validation/tracing';
 
 /**
  * Where `synth` writes unless told: its own folder, apart from `dist/js` where the package's
@@ -117,18 +120,20 @@ const FLAG_READERS: { [flag: string]: string[] } = {
 
 /** Construct fields whose refusal the CLI reports under the flag that set them. */
 const FIELD_FLAGS: { [field: string]: string } = {
-  minHealthyNodes: 'min-healthy-nodes',
-  latencyP99Threshold: 'latency-p99-threshold',
-  errorRateThreshold: 'error-rate-threshold',
-  disabledAlerts: 'disable-alert',
-  runbookUrlPattern: 'runbook-url-pattern',
-  grafanaUrl: 'grafana-url',
-  elasticsearchUrl: 'elasticsearch-url',
-  elasticsearchIndex: 'elasticsearch-index',
-  elasticsearchSecret: 'elasticsearch-secret',
-  configFormat: 'fluent-bit-config-format',
-  logLevelMin: 'log-level-min',
-  storage: 'jaeger-storage',
+  'minHealthyNodes': 'min-healthy-nodes',
+  'latencyP99Threshold': 'latency-p99-threshold',
+  'errorRateThreshold': 'error-rate-threshold',
+  'disabledAlerts': 'disable-alert',
+  'runbookUrlPattern': 'runbook-url-pattern',
+  'grafanaUrl': 'grafana-url',
+  // The one ElasticsearchConnection the --elasticsearch-* flags make validates them.
+  'url': 'elasticsearch-url',
+  'index': 'elasticsearch-index',
+  'credentials.secretName': 'elasticsearch-secret',
+  'tls.enabled': 'elasticsearch-tls',
+  'configFormat': 'fluent-bit-config-format',
+  'logLevelMin': 'log-level-min',
+  'storage': 'jaeger-storage',
 };
 
 /** The CLI's usage text. */
@@ -304,16 +309,16 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
   text('grafana-url', () => undefined, (v) => { o.grafanaUrl = v; });
   if (flags.has('no-alerts')) o.alerts = false;
   text('grafana-namespace', (v) => checks.dnsLabel(v), (v) => { o.grafanaNamespace = v; });
-  text('grafana-folder', (v) => (v.trim() === '' || v.length > 100 || /[\/\\]/.test(v) ? "must be a folder name of 1 to 100 characters without '/' or '\\'" : undefined),
-    (v) => { o.grafanaFolder = v; });
+  text('grafana-folder', (v) => checks.grafanaFolder(v), (v) => { o.grafanaFolder = v; });
   if (flags.has('no-dashboards')) o.dashboards = false;
   if (flags.has('no-datasources')) o.datasources = false;
-  text('elasticsearch-url', LOGGING_FLAG_CHECKS['elasticsearch-url'], (v) => { o.elasticsearchUrl = v; });
-  text('elasticsearch-index', LOGGING_FLAG_CHECKS['elasticsearch-index'], (v) => { o.elasticsearchIndex = v; });
-  text('elasticsearch-secret', LOGGING_FLAG_CHECKS['elasticsearch-secret'], (v) => { o.elasticsearchSecret = v; });
+  // Validated once, by the ElasticsearchConnection buildStack makes of them (its refusals name the flags).
+  text('elasticsearch-url', () => undefined, (v) => { o.elasticsearchUrl = v; });
+  text('elasticsearch-index', () => undefined, (v) => { o.elasticsearchIndex = v; });
+  text('elasticsearch-secret', () => undefined, (v) => { o.elasticsearchSecret = v; });
   if (flags.has('elasticsearch-tls')) o.elasticsearchTls = true;
-  text('fluent-bit-config-format', LOGGING_FLAG_CHECKS['fluent-bit-config-format'], (v) => { o.fluentBitConfigFormat = v as FluentBitConfigFormat; });
-  text('log-level-min', LOGGING_FLAG_CHECKS['log-level-min'], (v) => { o.logLevelMin = v.toLowerCase() as RobustMqLogLevel; });
+  text('fluent-bit-config-format', configFormat, (v) => { o.fluentBitConfigFormat = v as FluentBitConfigFormat; });
+  text('log-level-min', logLevelName, (v) => { o.logLevelMin = v.toLowerCase() as RobustMqLogLevel; });
   if (flags.has('no-logs')) o.logs = false;
   if (flags.has('no-tracing')) o.tracing = false;
   text('jaeger-storage', (v) => tracingChecks.jaegerStorage(v), (v) => { o.jaegerStorage = v as JaegerStorage; });
@@ -424,9 +429,9 @@ export function main(argv: string[], io: CliIo = {
     // The rules of every PrometheusRule of the stack: RobustMQ's, then Jaeger's with tracing.
     const { observability } = buildStack(new App({ outdir: path.resolve(DEFAULT_MANIFEST_DIR) }), options);
     const content = command === 'rules'
-      ? observability.ruleGroups()
-      : observability.ruleTests(stringFlag(flags, 'rules-file') ?? 'robustmq-rules.yaml');
-    writeOut(io, out, Yaml.stringify(content));
+      ? RuleFiles.ruleFileYaml(observability.ruleGroups())
+      : observability.ruleTestsYaml(stringFlag(flags, 'rules-file') ?? 'robustmq-rules.yaml');
+    writeOut(io, out, content);
     return 0;
   } catch (e) {
     if (e instanceof FlagError) {

@@ -1,6 +1,7 @@
 export { WorkloadIdentity, WorkloadIdentityProps, IdentityEnv } from './identity/workload-identity';
 export { RobustMqRole, RobustMqLogLevel, ClientProtocol } from './robustmq/facts';
 export { RobustMqCluster, RobustMqClusterProps, PodSpreadPolicy, RobustMqCredentials, RobustMqNetworkPolicyOptions } from './robustmq/cluster';
+export { IRobustMqTarget, RobustMqClusterAttributes } from './robustmq/target';
 export { ServerTomlModel } from './robustmq/config';
 export { RobustMqServiceMonitor, RobustMqServiceMonitorProps } from './metrics/service-monitor';
 export { RobustMqPodMonitor, RobustMqPodMonitorProps } from './metrics/pod-monitor';
@@ -12,8 +13,11 @@ export { MonitorOptions, ScrapeTls, SecretKeyRef } from './metrics/scrape';
 export * from './imports/monitoring.coreos.com';
 export { IRobustMqMonitor } from './metrics/scrape';
 export { RobustMqAlerts, RobustMqAlertsProps } from './alerts/alerts';
-export { AlertTuning, AlertOverride } from './alerts/rules';
-export { AlertSeverity } from './alerts/definitions';
+export { AlertTuning } from './alerts/rules';
+export { AlertSeverity, AlertOverride, AlertSetTuning } from './alerts/engine';
+export {
+  RuleFile, RuleGroup, Rule, RuleFiles, PromtoolTestFile, PromtoolTest, PromtoolInputSeries, PromtoolAlertRuleTest, PromtoolExpectedAlert,
+} from './alerts/rule-file';
 export { GrafanaDashboards, GrafanaDashboardsProps } from './dashboards/grafana-dashboards';
 export { GrafanaDatasources, GrafanaDatasourcesProps } from './dashboards/grafana-datasources';
 export { DashboardSpec, DashboardRowSpec, PanelSpec, PanelQuerySpec, ThresholdStepSpec, PanelKind } from './dashboards/dashboard-spec';
@@ -21,8 +25,11 @@ export {
   Jaeger, JaegerProps, JaegerStorage, JaegerReceivers, JaegerPorts, JaegerBadgerOptions,
   JaegerElasticsearchOptions, JaegerElasticsearchCredentials, JaegerEndpoint,
 } from './tracing/jaeger';
+export {
+  ElasticsearchConnection, ElasticsearchConnectionOptions, ElasticsearchCredentials, ElasticsearchTls,
+} from './elasticsearch/connection';
 export { JaegerAlerts, JaegerAlertsProps } from './tracing/jaeger-alerts';
-export { JaegerAlertOptions, JaegerAlertContext } from './tracing/alerts';
+export { JaegerAlertOptions } from './tracing/alerts';
 export { OtlpExport, OtlpExportOptions, OtlpProtocol, OtelExportEnv } from './tracing/otel';
 export { FluentBit, FluentBitProps, FluentBitConfigFormat, ContainerLogFormat, ElasticsearchSecretKeys } from './logging/fluent-bit';
 export { ElasticsearchQuery, ErrorsByComponentOptions, LogFilterOptions } from './logging/es-query';
@@ -30,3 +37,11 @@ export {
   RobustMqObservability, RobustMqObservabilityProps, ObservabilityAlertsOptions, ObservabilityDashboardsOptions,
   ObservabilityDatasourcesOptions, ObservabilityLogsOptions, ObservabilityTracingOptions,
 } from './observability';
+
+// The one error type every construct throws, for `instanceof` in TypeScript and JavaScript. jsii
+// cannot carry a subclass of Error to other languages, so it is exported as a value it skips.
+import { ValidationError as ValidationErrorClass } from './validation/errors';
+/** @internal */
+export const ValidationError = ValidationErrorClass;
+/** @internal */
+export type ValidationError = ValidationErrorClass;

@@ -1,14 +1,17 @@
 import { Construct } from 'constructs';
 import { RobustMqAlerts } from './alerts/alerts';
+import { PromtoolTestFile, RuleFile, RuleFiles } from './alerts/rule-file';
 import { AlertTuning, latencyThresholdSeconds } from './alerts/rules';
 import { GrafanaDashboards, GrafanaDashboardsProps } from './dashboards/grafana-dashboards';
 import { GrafanaDatasources, GrafanaDatasourcesProps } from './dashboards/grafana-datasources';
+import { ElasticsearchConnection } from './elasticsearch/connection';
 import { FluentBit, FluentBitProps } from './logging/fluent-bit';
 import { MonitorOptions } from './metrics/scrape';
 import { RobustMqServiceMonitor } from './metrics/service-monitor';
 import { ServiceScrapeTarget } from './metrics/target';
 import { RobustMqCluster, RobustMqClusterProps } from './robustmq/cluster';
-import { Jaeger, JaegerProps } from './tracing/jaeger';
+import { IRobustMqTarget, importRobustMqTarget } from './robustmq/target';
+import { Jaeger, JaegerProps, JaegerStorage } from './tracing/jaeger';
 import { JaegerAlerts } from './tracing/jaeger-alerts';
 import { OtlpExport } from './tracing/otel';
 import * as checks from './validation/checks';
@@ -78,31 +81,48 @@ export interface ObservabilityTracingOptions extends JaegerProps {
 /** Properties of RobustMqObservability. */
 export interface RobustMqObservabilityProps {
   /**
-   * The RobustMQ cluster to deploy. Ignored when `target` is given.
+   * The RobustMQ cluster to deploy. Not with `existingCluster` (or the deprecated `target`).
    *
    * @default - a RobustMqCluster with its defaults, in the enclosing Chart's namespace
    */
   readonly cluster?: RobustMqClusterProps;
   /**
-   * Observe your own RobustMQ workload instead of deploying one: the Service (in the app or
-   * given by labels) that serves its metrics.
+   * Observe your own RobustMQ instead of deploying one: `RobustMqCluster.fromClusterAttributes()`
+   * (namespace, cluster name, replicas, pod names, the Service that serves its metrics), or a
+   * RobustMqCluster deployed elsewhere in the app.
    *
    * @default - deploy a RobustMqCluster
+   */
+  readonly existingCluster?: IRobustMqTarget;
+  /**
+   * Observe your own RobustMQ workload: the Service that serves its metrics.
+   *
+   * @default - deploy a RobustMqCluster
+   * @deprecated use `existingCluster: RobustMqCluster.fromClusterAttributes({ ... })`
    */
   readonly target?: ServiceScrapeTarget;
   /**
    * Number of pods of your own RobustMQ workload (with `target`).
    *
    * @default 3
+   * @deprecated use `existingCluster: RobustMqCluster.fromClusterAttributes({ replicas })`
    */
   readonly replicas?: number;
   /**
-   * Name prefix of your own RobustMQ workload's pods, for the log agent's file path (with
-   * `target`); the pods' namespace is the target's.
+   * Name prefix of your own RobustMQ workload's pods (`<prefix>-<ordinal>`), with `target`.
    *
    * @default - the target's cluster name
+   * @deprecated use `existingCluster: RobustMqCluster.fromClusterAttributes({ podNamePrefix })`
    */
   readonly targetPodNamePrefix?: string;
+  /**
+   * The Elasticsearch the logs are shipped to and the Grafana datasource reads, and (with
+   * Jaeger's Elasticsearch storage, without its index) the spans are stored in. A part's own
+   * connection wins.
+   *
+   * @default - ElasticsearchConnection.fromUrl(ElasticsearchConnection.DEFAULT_URL)
+   */
+  readonly elasticsearchConnection?: ElasticsearchConnection;
   /**
    * Namespace of the monitoring parts: ServiceMonitor, PrometheusRule, Fluent Bit, Jaeger and
    * the Grafana ConfigMaps, unless a part's own options name another.
@@ -161,6 +181,8 @@ export interface RobustMqObservabilityProps {
 export class RobustMqObservability extends Construct {
   /** The RobustMQ cluster, unless you brought your own. */
   public readonly cluster?: RobustMqCluster;
+  /** The RobustMQ observed: the cluster deployed here, or your own. */
+  public readonly target: IRobustMqTarget;
   /** The ServiceMonitor that scrapes RobustMQ. */
   public readonly serviceMonitor: RobustMqServiceMonitor;
   /** The RobustMQ alerts and recording rules. */
@@ -184,8 +206,14 @@ export class RobustMqObservability extends Construct {
     check(this, KIND, 'monitoringNamespace', monitoringNamespace, checks.dnsLabel(monitoringNamespace));
     this.monitoringNamespace = monitoringNamespace;
 
-    let target = props.target;
-    if (target === undefined) {
+    const deployed = props.existingCluster === undefined && props.target === undefined;
+    if (!deployed && props.cluster !== undefined) {
+      invalid(this, KIND, 'cluster', 'set', `must not be set together with ${props.existingCluster ? 'existingCluster' : 'target'}: either deploy a cluster or observe your own`);
+    }
+    if (props.existingCluster !== undefined && props.target !== undefined) {
+      invalid(this, KIND, 'target', props.target.serviceName, 'must not be set together with existingCluster: give existingCluster only');
+    }
+    if (deployed) {
       const clusterProps = props.cluster ?? {};
       // Prometheus runs in the monitoring namespace: let it reach the admin port.
       this.cluster = new RobustMqCluster(this, 'Cluster', {
@@ -195,28 +223,34 @@ export class RobustMqObservability extends Construct {
           metricsNamespaces: clusterProps.networkPolicy?.metricsNamespaces ?? [monitoringNamespace],
         },
       });
-      target = ServiceScrapeTarget.fromCluster(this.cluster);
-    } else if (props.cluster !== undefined) {
-      invalid(this, KIND, 'cluster', 'set', 'must not be set together with target: either deploy a cluster or observe your own');
     }
-    const replicas = this.cluster?.replicas ?? props.replicas ?? 3;
-    check(this, KIND, 'replicas', replicas, checks.integer(replicas, 1, 99));
-    const clusterName = this.cluster?.clusterName ?? target.clusterName;
-
+    const scrapeTarget = props.target ?? ServiceScrapeTarget.fromCluster(this.cluster ?? props.existingCluster!);
     this.serviceMonitor = new RobustMqServiceMonitor(this, 'ServiceMonitor', {
       ...props.metrics,
       namespace: props.metrics?.namespace ?? monitoringNamespace,
-      target,
+      target: scrapeTarget,
     });
+    const target: IRobustMqTarget = this.cluster ?? props.existingCluster ?? importRobustMqTarget({
+      // The deprecated target props, mapped onto the factory.
+      namespace: this.serviceMonitor.targetNamespace,
+      clusterName: scrapeTarget.clusterName,
+      replicas: props.replicas,
+      podNamePrefix: props.targetPodNamePrefix,
+      metricsServiceLabels: scrapeTarget.selectorLabels,
+      metricsServiceName: scrapeTarget.serviceName,
+      metricsPortName: scrapeTarget.portName,
+      metricsPath: scrapeTarget.path,
+      metricsService: scrapeTarget.service,
+    }, (field, value, problem) => invalid(this, KIND, field, value, problem), { podNamePrefix: 'targetPodNamePrefix' });
+    this.target = target;
+    const clusterName = target.clusterName;
 
     const logOptions = props.logs ?? {};
     if (logOptions.enabled ?? true) {
       this.fluentBit = new FluentBit(this, 'FluentBit', {
         ...logOptions,
-        cluster: this.cluster,
-        sourceNamespace: logOptions.sourceNamespace ?? (this.cluster ? undefined : target.namespace),
-        podNamePrefix: logOptions.podNamePrefix ?? (this.cluster ? undefined : props.targetPodNamePrefix ?? clusterName),
-        clusterName: logOptions.clusterName ?? clusterName,
+        target: logOptions.target ?? (logOptions.cluster ?? logOptions.sourceNamespace ?? logOptions.podNamePrefix ? undefined : target),
+        elasticsearchConnection: logOptions.elasticsearchConnection ?? props.elasticsearchConnection,
         name: logOptions.name ?? `${clusterName}-fluent-bit`,
         namespace: logOptions.namespace ?? monitoringNamespace,
         monitoring: {
@@ -234,9 +268,8 @@ export class RobustMqObservability extends Construct {
       this.alerts = new RobustMqAlerts(this, 'Alerts', {
         ...alertOptions,
         monitor: this.serviceMonitor,
-        cluster: this.cluster,
+        target,
         fluentBit: this.fluentBit,
-        replicas,
         namespace: monitoringNamespace,
       });
     }
@@ -246,18 +279,26 @@ export class RobustMqObservability extends Construct {
       if (tracingOptions.existingJaeger) {
         this.jaeger = tracingOptions.existingJaeger;
       } else {
+        // With Elasticsearch storage, spans go to the stack's Elasticsearch (its own indices).
+        const sharedEs = tracingOptions.storage === JaegerStorage.ELASTICSEARCH && tracingOptions.elasticsearch === undefined
+          ? props.elasticsearchConnection?.withIndex(undefined) : undefined;
         this.jaeger = new Jaeger(this, 'Jaeger', {
           discoveryLabels: this.serviceMonitor.discoveryLabels,
           scrapeInterval: this.serviceMonitor.interval,
           scrapeTimeout: this.serviceMonitor.scrapeTimeout,
+          elasticsearchConnection: sharedEs,
           ...tracingOptions,
           namespace: tracingOptions.namespace ?? monitoringNamespace,
         });
         if (this.alerts) {
+          // The tuning every alert set takes; the RobustMQ alert names stay with RobustMQ's set.
           this.jaegerAlerts = new JaegerAlerts(this, 'JaegerAlerts', {
             jaeger: this.jaeger,
             namespace: this.alerts.namespace,
+            extraLabels: alertOptions.extraLabels,
+            extraAnnotations: alertOptions.extraAnnotations,
             runbookUrlPattern: alertOptions.runbookUrlPattern,
+            grafanaUrl: alertOptions.grafanaUrl,
           });
         }
       }
@@ -269,7 +310,7 @@ export class RobustMqObservability extends Construct {
     if (dashboardOptions.enabled ?? true) {
       this.dashboards = new GrafanaDashboards(this, 'Dashboards', {
         monitor: this.serviceMonitor,
-        replicas,
+        target,
         latencyThresholdSeconds: alertOptions.latencyP99Threshold ? latencyThresholdSeconds(alertOptions.latencyP99Threshold).seconds : undefined,
         errorRateThreshold: alertOptions.errorRateThreshold,
         ...dashboardOptions,
@@ -282,8 +323,10 @@ export class RobustMqObservability extends Construct {
       this.datasources = new GrafanaDatasources(this, 'Datasources', {
         jaeger: this.jaeger !== undefined,
         jaegerUrl: this.jaeger?.endpoint.queryUrl,
-        elasticsearch: this.fluentBit !== undefined || datasourceOptions.elasticsearchUrl !== undefined,
-        elasticsearchUrl: logOptions.elasticsearchUrl,
+        elasticsearch: this.fluentBit !== undefined || datasourceOptions.elasticsearchUrl !== undefined
+          || datasourceOptions.elasticsearchConnection !== undefined,
+        elasticsearchConnection: datasourceOptions.elasticsearchUrl === undefined
+          ? this.fluentBit?.elasticsearchConnection ?? props.elasticsearchConnection : undefined,
         elasticsearchIndex: this.fluentBit?.indexPattern,
         ...datasourceOptions,
         namespace: datasourceOptions.namespace ?? monitoringNamespace,
@@ -295,7 +338,7 @@ export class RobustMqObservability extends Construct {
    * The rule groups of every PrometheusRule of the stack (RobustMQ's, then Jaeger's) as one
    * plain Prometheus rule file's content.
    */
-  public ruleGroups(): any {
+  public ruleGroups(): RuleFile {
     return { groups: this.ruleSources().flatMap((s) => s.ruleGroups().groups) };
   }
 
@@ -304,13 +347,20 @@ export class RobustMqObservability extends Construct {
    *
    * @param ruleFile the rule file's path as the test file names it
    */
-  public ruleTests(ruleFile: string): any {
-    const files = this.ruleSources().map((s) => s.ruleTests(ruleFile));
-    if (files.length === 0) return { rule_files: [ruleFile], evaluation_interval: '1m', tests: [] };
-    return { ...files[0], tests: files.flatMap((f) => f.tests) };
+  public ruleTests(ruleFile: string): PromtoolTestFile {
+    return RuleFiles.mergeTests(ruleFile, this.ruleSources().map((s) => s.ruleTests(ruleFile)));
   }
 
-  private ruleSources(): Array<{ ruleGroups(): any; ruleTests(f: string): any }> {
+  /**
+   * The promtool unit tests for every alert of the stack as the YAML text `promtool test rules` reads.
+   *
+   * @param ruleFile the rule file's path as the test file names it
+   */
+  public ruleTestsYaml(ruleFile: string): string {
+    return RuleFiles.promtoolTestsYaml(this.ruleTests(ruleFile));
+  }
+
+  private ruleSources(): Array<RobustMqAlerts | JaegerAlerts> {
     return [...(this.alerts ? [this.alerts] : []), ...(this.jaegerAlerts ? [this.jaegerAlerts] : [])];
   }
 }

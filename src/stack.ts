@@ -1,10 +1,11 @@
 import { App, Chart } from 'cdk8s';
-import { DEFAULT_ELASTICSEARCH_URL } from './logging/checks';
+import { DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection } from './elasticsearch/connection';
 import { FluentBitConfigFormat } from './logging/fluent-bit';
 import { DEFAULT_LOG_INDEX } from './logging/schema';
 import { DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from './metrics/scrape';
 import { RobustMqObservability } from './observability';
 import { ClientProtocol, DEFAULT_CLIENT_PROTOCOLS, ROBUSTMQ_DEFAULT_VERSION, RobustMqLogLevel } from './robustmq/facts';
+import { DEFAULT_CLUSTER_NAME, DEFAULT_REPLICAS } from './robustmq/target';
 import { JaegerStorage } from './tracing/facts';
 
 /**
@@ -59,8 +60,8 @@ export interface StackOptions {
 /** The defaults of the default stack. */
 export const DEFAULT_STACK_OPTIONS: StackOptions = {
   namespace: 'robustmq',
-  clusterName: 'robustmq-cluster',
-  replicas: 3,
+  clusterName: DEFAULT_CLUSTER_NAME,
+  replicas: DEFAULT_REPLICAS,
   robustmqVersion: ROBUSTMQ_DEFAULT_VERSION,
   protocols: [...DEFAULT_CLIENT_PROTOCOLS],
   networkPolicy: true,
@@ -101,6 +102,12 @@ export interface Stack {
 export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack {
   const o: StackOptions = { ...DEFAULT_STACK_OPTIONS, ...options };
   const chart = new Chart(app, STACK_CHART, { namespace: o.namespace });
+  // One Elasticsearch for the logs, the Grafana datasource and (with Elasticsearch storage) the spans.
+  const elasticsearchConnection = ElasticsearchConnection.fromUrl(o.elasticsearchUrl, {
+    index: o.elasticsearchIndex,
+    credentials: o.elasticsearchSecret ? { secretName: o.elasticsearchSecret } : undefined,
+    tls: o.elasticsearchTls ? { enabled: true } : undefined,
+  });
   const observability = new RobustMqObservability(chart, 'stack', {
     cluster: {
       clusterName: o.clusterName,
@@ -112,6 +119,7 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       networkPolicy: { enabled: o.networkPolicy },
     },
     monitoringNamespace: o.monitoringNamespace,
+    elasticsearchConnection,
     metrics: {
       discoveryLabels: { release: o.prometheusRelease },
       interval: o.scrapeInterval,
@@ -131,10 +139,6 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
     datasources: { enabled: o.datasources, namespace: o.grafanaNamespace },
     logs: {
       enabled: o.logs,
-      elasticsearchUrl: o.elasticsearchUrl,
-      elasticsearchIndex: o.elasticsearchIndex,
-      elasticsearchSecret: o.elasticsearchSecret,
-      elasticsearchTls: o.elasticsearchTls,
       configFormat: o.fluentBitConfigFormat,
       logLevelMin: o.logLevelMin,
     },
@@ -142,11 +146,6 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       enabled: o.tracing,
       storage: o.jaegerStorage,
       namespace: o.jaegerNamespace,
-      // With Elasticsearch storage, spans go to the logs' Elasticsearch with the same Secret.
-      elasticsearch: o.jaegerStorage === JaegerStorage.ELASTICSEARCH ? {
-        url: o.elasticsearchUrl,
-        credentials: o.elasticsearchSecret ? { secretName: o.elasticsearchSecret } : undefined,
-      } : undefined,
     },
   });
   return { chart, observability };

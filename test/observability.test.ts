@@ -105,4 +105,18 @@ describe('RobustMqObservability', () => {
     expect(o.ruleGroups().groups.map((g: any) => g.name)).toContain('jaeger');
     expect(o.ruleTests('rules.yaml').tests.length).toBeGreaterThan(40);
   });
+
+  test("Jaeger's alerts get the stack's extra labels, annotations and Grafana links, like RobustMQ's", () => {
+    const chart = new Chart(Testing.app(), 'mq', { namespace: 'robustmq' });
+    const o = new RobustMqObservability(chart, 'stack', {
+      alerts: { extraLabels: { team: 'messaging' }, extraAnnotations: { owner: 'mq' }, grafanaUrl: 'https://grafana.example.com' },
+    });
+    const jaeger = o.jaegerAlerts!.ruleGroups().groups[0].rules;
+    expect(jaeger.length).toBe(3);
+    for (const r of jaeger) {
+      expect(r.labels).toMatchObject({ team: 'messaging' });
+      expect(r.annotations).toMatchObject({ owner: 'mq' });
+      expect(r.annotations!.dashboard_url).toMatch(/^https:\/\/grafana\.example\.com\/explore\?/);
+    }
+  });
 });

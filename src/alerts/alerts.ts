@@ -1,13 +1,15 @@
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AlertContext } from './definitions';
-import { AlertTuning, ResolvedAlert, RuleGroupJson, renderRuleGroups, renderRuleTests, resolveAlerts } from './rules';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/monitoring.coreos.com';
+import { AlertContext, AlertDefinition } from './definitions';
+import { ResolvedAlert, renderPromtoolTests, renderRuleGroups, resolveAlerts } from './engine';
+import { copyGroups, placePrometheusRule } from './prometheus-rule';
+import { PromtoolTestFile, RuleFile, RuleFiles, RuleGroup } from './rule-file';
+import { AlertTuning, ROBUSTMQ_ALERT_SET, robustMqAlertContext } from './rules';
+import { PrometheusRule } from '../imports/monitoring.coreos.com';
 import { FluentBit } from '../logging/fluent-bit';
 import { IRobustMqMonitor } from '../metrics/scrape';
 import { RobustMqCluster } from '../robustmq/cluster';
+import { IRobustMqTarget, importRobustMqTarget } from '../robustmq/target';
 import * as checks from '../validation/checks';
-import { durationMs } from '../validation/duration';
 import { check, invalid } from '../validation/errors';
 
 const KIND = 'RobustMqAlerts';
@@ -21,9 +23,18 @@ export interface RobustMqAlertsProps extends AlertTuning {
   readonly monitor: IRobustMqMonitor;
 
   /**
+   * The RobustMQ observed, for its replica count, pod, container and data claim names: a
+   * RobustMqCluster, or `RobustMqCluster.fromClusterAttributes()` for one deployed elsewhere.
+   *
+   * @default - the deprecated `cluster`, else a cluster of `replicas` pods named `<monitor's clusterName>-<ordinal>`
+   */
+  readonly target?: IRobustMqTarget;
+
+  /**
    * The cluster, for its replica count and data volume names.
    *
-   * @default - a cluster of `replicas` pods named `<clusterName>-<ordinal>`
+   * @default - none
+   * @deprecated use `target`
    */
   readonly cluster?: RobustMqCluster;
 
@@ -31,14 +42,15 @@ export interface RobustMqAlertsProps extends AlertTuning {
    * Number of RobustMQ pods, when `cluster` is not given.
    *
    * @default 3
+   * @deprecated use `target: RobustMqCluster.fromClusterAttributes({ replicas })`
    */
   readonly replicas?: number;
 
   /**
-   * Regular expression matching the data PersistentVolumeClaims' names, when `cluster` is not
-   * given.
+   * Regular expression matching the data PersistentVolumeClaims' names.
    *
-   * @default 'data-<clusterName>-[0-9]+'
+   * @default - `<target's dataClaimPrefix>-[0-9]+`
+   * @deprecated use `target: RobustMqCluster.fromClusterAttributes({ dataClaimPrefix })`
    */
   readonly dataClaimRegex?: string;
 
@@ -51,10 +63,11 @@ export interface RobustMqAlertsProps extends AlertTuning {
   readonly fluentBit?: FluentBit;
 
   /**
-   * Regular expression matching the RobustMQ pods' names, when `cluster` is not given (for the
-   * container CPU and memory alerts, whose cAdvisor and kube-state-metrics series carry no cluster label).
+   * Regular expression matching the RobustMQ pods' names (for the container CPU and memory
+   * alerts, whose cAdvisor and kube-state-metrics series carry no cluster label).
    *
-   * @default '<clusterName>-[0-9]+'
+   * @default - `<target's podNamePrefix>-[0-9]+`
+   * @deprecated use `target: RobustMqCluster.fromClusterAttributes({ podNamePrefix })`
    */
   readonly podNameRegex?: string;
 
@@ -94,80 +107,49 @@ export class RobustMqAlerts extends Construct {
   public readonly alertNames: string[];
   /** Namespace of the PrometheusRule. */
   public readonly namespace: string;
+  /** The RobustMQ observed. */
+  public readonly target: IRobustMqTarget;
 
   private readonly context: AlertContext;
-  private readonly resolved: ResolvedAlert[];
-  private readonly groups: RuleGroupJson[];
+  private readonly resolved: ResolvedAlert<AlertDefinition>[];
+  private readonly groups: RuleGroup[];
 
   constructor(scope: Construct, id: string, props: RobustMqAlertsProps) {
     super(scope, id);
+    const fail = (field: string, value: unknown, problem: string): never => invalid(this, KIND, field, value, problem);
+    // ---- validate ----
     const monitor = props.monitor;
-    const replicas = props.cluster?.replicas ?? props.replicas ?? 3;
-    check(this, KIND, 'replicas', replicas, checks.integer(replicas, 1, 99));
-    const podPrefix = props.cluster ? props.cluster.statefulSet.name : monitor.clusterName;
-    const dataClaimRegex = props.cluster ? `data-${props.cluster.statefulSet.name}-[0-9]+` : (props.dataClaimRegex ?? `data-${monitor.clusterName}-[0-9]+`);
-    try {
-      new RegExp(dataClaimRegex);
-    } catch {
-      invalid(this, KIND, 'dataClaimRegex', dataClaimRegex, 'must be a regular expression');
+    this.target = resolveTarget(this, props);
+    for (const field of ['dataClaimRegex', 'podNameRegex'] as const) {
+      const value = props[field];
+      if (value !== undefined) check(this, KIND, field, value, checks.promqlRegex(value));
     }
-    if (/["\\]/.test(dataClaimRegex)) invalid(this, KIND, 'dataClaimRegex', dataClaimRegex, "must not contain '\"' or '\\'");
-    if (props.podNameRegex !== undefined) {
-      try {
-        new RegExp(props.podNameRegex);
-      } catch {
-        invalid(this, KIND, 'podNameRegex', props.podNameRegex, 'must be a regular expression');
-      }
-      if (/["\\]/.test(props.podNameRegex)) invalid(this, KIND, 'podNameRegex', props.podNameRegex, "must not contain '\"' or '\\'");
-    }
-    this.context = {
-      clusterLabel: monitor.clusterLabel,
-      clusterName: monitor.clusterName,
-      namespace: monitor.targetNamespace,
-      job: monitor.job,
-      replicas,
-      scrapeTimeoutSeconds: durationMs(monitor.scrapeTimeout)! / 1000,
-      dataClaimRegex,
-      podNames: Array.from({ length: replicas }, (_, i) => `${podPrefix}-${i}`),
-      podRegex: props.cluster ? `${podPrefix}-[0-9]+` : (props.podNameRegex ?? `${podPrefix}-[0-9]+`),
-      containerName: props.cluster ? props.cluster.container.name : undefined,
+    // ---- model ----
+    this.context = robustMqAlertContext({
+      target: this.target,
+      monitor,
+      dataClaimRegex: props.dataClaimRegex,
+      podNameRegex: props.podNameRegex,
       logAgent: props.fluentBit ? { job: props.fluentBit.serviceMonitor.job, namespace: props.fluentBit.namespace } : undefined,
-    };
-    this.resolved = resolveAlerts(this.context, props, (field, value, problem) => invalid(this, KIND, field, value, problem));
+    }, props, fail);
+    this.resolved = resolveAlerts(ROBUSTMQ_ALERT_SET, this.context, props, fail);
     this.alertNames = this.resolved.map((a) => a.name);
-    this.groups = renderRuleGroups(this.context, this.resolved);
+    this.groups = renderRuleGroups(ROBUSTMQ_ALERT_SET, this.context, this.resolved);
 
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? monitor.namespace;
-    check(this, KIND, 'namespace', this.namespace, checks.dnsLabel(this.namespace));
-    const name = props.name ?? `${monitor.clusterName}-alerts`;
-    check(this, KIND, 'name', name, checks.dnsSubdomain(name));
-    const labels = { ...(props.ruleLabels ?? monitor.discoveryLabels) };
-    for (const [k, v] of Object.entries(labels)) {
-      check(this, KIND, 'ruleLabels key', k, checks.labelKey(k));
-      check(this, KIND, `ruleLabels.${k}`, v, checks.labelValue(v));
-    }
-
-    this.prometheusRule = new PrometheusRule(this, 'Resource', {
-      metadata: { name, namespace: this.namespace, labels },
-      spec: {
-        groups: this.groups.map((g) => ({
-          name: g.name,
-          rules: g.rules.map((r) => ({
-            alert: r.alert,
-            record: r.record,
-            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
-            for: r.for,
-            labels: r.labels,
-            annotations: r.annotations,
-          })),
-        })),
-      },
-    });
+    // ---- objects ----
+    const placed = placePrometheusRule(this, KIND, {
+      name: props.name ?? `${monitor.clusterName}-alerts`,
+      namespace: props.namespace,
+      fallbackNamespace: monitor.namespace,
+      labels: props.ruleLabels ?? monitor.discoveryLabels,
+    }, this.groups);
+    this.prometheusRule = placed.rule;
+    this.namespace = placed.namespace;
   }
 
   /** The rule groups as a plain Prometheus rule file's content (`{ groups: [...] }`). */
-  public ruleGroups(): any {
-    return { groups: JSON.parse(JSON.stringify(this.groups)) };
+  public ruleGroups(): RuleFile {
+    return { groups: copyGroups(this.groups) };
   }
 
   /**
@@ -176,7 +158,32 @@ export class RobustMqAlerts extends Construct {
    *
    * @param ruleFile the rule file's path as the test file names it
    */
-  public ruleTests(ruleFile: string): any {
-    return renderRuleTests(this.context, this.resolved, ruleFile);
+  public ruleTests(ruleFile: string): PromtoolTestFile {
+    return renderPromtoolTests(this.context, this.resolved, ruleFile);
   }
+
+  /**
+   * The promtool unit tests as the YAML text `promtool test rules` reads.
+   *
+   * @param ruleFile the rule file's path as the test file names it
+   */
+  public ruleTestsYaml(ruleFile: string): string {
+    return RuleFiles.promtoolTestsYaml(this.ruleTests(ruleFile));
+  }
+}
+
+/** The observed cluster: `target`, or the deprecated `cluster` or `replicas` mapped onto the factory. */
+function resolveTarget(scope: Construct, props: RobustMqAlertsProps): IRobustMqTarget {
+  if (props.target !== undefined && props.cluster !== undefined) {
+    invalid(scope, KIND, 'cluster', props.cluster.node.path, 'must not be set together with target: give target only');
+  }
+  const given = props.target ?? props.cluster;
+  if (given !== undefined) return given;
+  const monitor = props.monitor;
+  return importRobustMqTarget({
+    namespace: monitor.targetNamespace,
+    clusterName: monitor.clusterName,
+    replicas: props.replicas,
+    metricsServiceName: monitor.job,
+  }, (field, value, problem) => invalid(scope, KIND, field, value, problem));
 }

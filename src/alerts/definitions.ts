@@ -1,24 +1,19 @@
+import {
+  AlertDefinition as EngineAlertDefinition, AlertSeverity, EVAL_MARGIN_MINUTES, RecordingDefinition as EngineRecordingDefinition,
+  TestSeries, thresholdProblem,
+} from './engine';
+import { LOG_AGENT_ALERTS } from './log-agent-alerts';
+import { constant, growing, pct, rateTests, series, without } from './test-inputs';
 import { DashboardKey } from '../dashboards/uids';
 import { bucket, sample } from '../metrics/catalog';
 
 /**
- * The RobustMQ alerts and recording rules as data: each alert's expression, annotations and the
- * promtool test inputs that make it fire and keep it quiet. Pure; the renderers and the
- * RobustMqAlerts construct turn these into rule groups, PrometheusRule objects and tests.
+ * The RobustMQ alerts (cluster, scrape, broker, meta service, storage, process) and recording
+ * rules as data: each alert's expression, annotations and the promtool test inputs that make it
+ * fire and keep it quiet. Pure; the alert engine (engine.ts) and the RobustMqAlerts construct
+ * turn these into rule groups, PrometheusRule objects and tests. The log pipeline's alerts are
+ * in log-agent-alerts.ts.
  */
-
-/** Alert severities (the monitoring-mixin convention). */
-export enum AlertSeverity {
-  /** Someone must act now. */
-  CRITICAL = 'critical',
-  /** Needs attention soon. */
-  WARNING = 'warning',
-  /** For information; do not page. */
-  INFO = 'info',
-}
-
-/** What a threshold measures, which decides how it is validated and shown. */
-export type ThresholdUnit = 'ratio' | 'percent' | 'count' | 'per-second' | 'seconds' | 'hours';
 
 /** The rule groups, by concern. */
 export type AlertGroup = 'cluster' | 'scrape' | 'broker' | 'meta' | 'storage' | 'process' | 'logs';
@@ -38,71 +33,32 @@ export interface AlertContext {
   readonly scrapeTimeoutSeconds: number;
   /** A regular expression matching the data PVCs' names. */
   readonly dataClaimRegex: string;
+  /** The data PVCs' names, ordinal 0 first (used for test inputs). */
+  readonly dataClaimNames: readonly string[];
   /** The pod names, ordinal 0 first (used for test inputs). */
   readonly podNames: readonly string[];
   /** A regular expression matching the pods' names (for the kubelet's and kube-state-metrics' series). */
   readonly podRegex: string;
-  /** The RobustMQ container's name, when known. */
-  readonly containerName?: string;
+  /** The RobustMQ container's name. */
+  readonly containerName: string;
   /** The log agent shipping this cluster's logs, when there is one: its scrape job and namespace. */
   readonly logAgent?: { readonly job: string; readonly namespace: string };
+  /** RobustMQClusterDown's threshold: `minHealthyNodes`, else a Raft majority. */
+  readonly minHealthyNodes: number;
+  /** RobustMQHighLatency's threshold in seconds, when tuned. */
+  readonly latencyThresholdSeconds?: number;
+  /** RobustMQHighErrorRate's threshold, when tuned. */
+  readonly errorRateThreshold?: number;
 }
 
-/** One input series of a promtool test. */
-export interface TestSeries {
-  readonly series: string;
-  readonly values: string;
-}
-
-/** An alert the test expects to fire: its labels from the expression, and its value. */
-export interface ExpectedAlert {
-  readonly labels: { [key: string]: string };
-  readonly value: number;
-}
-
-/** A promtool test case for one alert. */
-export interface AlertTestCase {
-  readonly description: string;
-  readonly series: TestSeries[];
-  /** The alerts expected at evaluation time; empty for a case where the alert stays quiet. */
-  readonly expected: ExpectedAlert[];
-}
-
-/** One alert definition. */
-export interface AlertDefinition {
-  readonly name: string;
+/** One RobustMQ alert: an alert over the AlertContext, with the dashboard it links to. */
+export interface AlertDefinition extends EngineAlertDefinition<AlertContext> {
   readonly group: AlertGroup;
-  readonly severity: AlertSeverity;
-  /** Default `for`, a Prometheus duration. */
-  readonly for: string;
-  readonly threshold?: { readonly default: number; readonly unit: ThresholdUnit; readonly meaning: string };
-  /** Static, capitalised, ends with a period. */
-  readonly summary: string;
-  /** Templated with the alert's value and labels; `t` is the threshold. */
-  readonly description: (ctx: AlertContext, t: number) => string;
   readonly dashboard: DashboardKey;
-  /** The alert needs a log agent in the context (the log pipeline's alerts). */
-  readonly requiresLogAgent?: boolean;
-  /** A problem with a `for` (in minutes) and threshold combination, if any. */
-  readonly constraint?: (forMinutes: number, t: number) => string | undefined;
-  /** Labels the rule itself sets (besides severity), e.g. when the expression has none. */
-  readonly staticLabels?: (ctx: AlertContext) => { [key: string]: string };
-  readonly expr: (ctx: AlertContext, t: number) => string;
-  /**
-   * Test inputs: `minutes` minutes of samples, one a minute from 0; the test evaluates at
-   * `minutes - 5` (EVAL_MARGIN_MINUTES before the end).
-   */
-  readonly tests: (ctx: AlertContext, t: number, minutes: number) => { fire: AlertTestCase[]; quiet: AlertTestCase[] };
 }
 
-/** A recording rule. */
-export interface RecordingDefinition {
-  readonly record: string;
-  readonly expr: (ctx: AlertContext) => string;
-}
-
-/** The test evaluates this many minutes before the end of its input series. */
-export const EVAL_MARGIN_MINUTES = 5;
+/** A recording rule over the cluster's series. */
+export type RecordingDefinition = EngineRecordingDefinition<AlertContext>;
 
 // ---- helpers for expressions and test inputs ----
 
@@ -122,27 +78,6 @@ function by(ctx: AlertContext, ...labels: string[]): string {
 
 function seriesLabels(ctx: AlertContext, extra: { [key: string]: string } = {}): { [key: string]: string } {
   return { [ctx.clusterLabel]: ctx.clusterName, namespace: ctx.namespace, job: ctx.job, ...extra };
-}
-
-function series(name: string, labels: { [key: string]: string }, values: string): TestSeries {
-  const body = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
-  return { series: `${name}{${body}}`, values };
-}
-
-/** A gauge holding `v` for `minutes` minutes. */
-function constant(v: number, minutes: number): string {
-  return `${v}x${minutes}`;
-}
-
-/** A counter from 0 growing by `perMinute` each minute. */
-function growing(perMinute: number, minutes: number): string {
-  return `0+${perMinute}x${minutes}`;
-}
-
-function without<T extends object>(o: T, ...keys: string[]): { [key: string]: string } {
-  const out: { [key: string]: string } = {};
-  for (const [k, v] of Object.entries(o)) if (!keys.includes(k)) out[k] = v as string;
-  return out;
 }
 
 function clusterOnly(ctx: AlertContext): { [key: string]: string } {
@@ -172,10 +107,6 @@ function bucketAbove(ms: number): { lo: number; hi: number } {
 
 function p99Of(lo: number, hi: number): number {
   return lo + (hi - lo) * 0.99;
-}
-
-function pct(ratio: number): string {
-  return `${+(ratio * 100).toFixed(4)}%`;
 }
 
 function seconds(t: number): string {
@@ -220,15 +151,6 @@ function ratioTests(t: number, minutes: number, numerator: string, denominator: 
   };
 }
 
-/** An alert on a counter's per-second rate above `t`; tested at t+1 and 0 per second. */
-function rateTests(t: number, minutes: number, metric: string, labels: { [key: string]: string },
-  expectLabels: { [key: string]: string }) {
-  return {
-    fire: [{ description: `${+(t + 1).toFixed(6)}/s is above ${t}/s`, series: [series(metric, labels, growing(60 * (t + 1), minutes))], expected: [{ labels: expectLabels, value: t + 1 }] }],
-    quiet: [{ description: 'no increase', series: [series(metric, labels, constant(7, minutes))], expected: [] }],
-  };
-}
-
 /** An alert on a gauge above `t`; tested at `fire` and `quiet`. */
 function gaugeTests(metric: string, labels: { [key: string]: string }, expectLabels: { [key: string]: string },
   fire: number, quiet: number, minutes: number, t: number) {
@@ -240,16 +162,15 @@ function gaugeTests(metric: string, labels: { [key: string]: string }, expectLab
 
 /** The RobustMQ container's series from cAdvisor and kube-state-metrics (they carry no cluster label). */
 function containerSelector(ctx: AlertContext, extra: string[] = []): string {
-  const container = ctx.containerName ? `container="${ctx.containerName}"` : 'container!="", container!="POD"';
-  return [`namespace="${ctx.namespace}"`, `pod=~"${ctx.podRegex}"`, container, ...extra].join(', ');
+  return [`namespace="${ctx.namespace}"`, `pod=~"${ctx.podRegex}"`, `container="${ctx.containerName}"`, ...extra].join(', ');
 }
 
 function containerLabels(ctx: AlertContext): { [key: string]: string } {
-  return { namespace: ctx.namespace, pod: ctx.podNames[0], container: ctx.containerName ?? 'broker-server' };
+  return { namespace: ctx.namespace, pod: ctx.podNames[0], container: ctx.containerName };
 }
 
 function kubeletLabels(ctx: AlertContext): { [key: string]: string } {
-  return { namespace: ctx.namespace, persistentvolumeclaim: `data-${ctx.podNames[0]}`, job: 'kubelet' };
+  return { namespace: ctx.namespace, persistentvolumeclaim: ctx.dataClaimNames[0], job: 'kubelet' };
 }
 
 function volumeSelector(ctx: AlertContext): string {
@@ -294,7 +215,8 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     group: 'cluster',
     severity: AlertSeverity.CRITICAL,
     for: '1m',
-    threshold: { default: NaN, unit: 'count', meaning: 'the fewest healthy nodes (default: a Raft majority of the replicas)' },
+    threshold: { default: (ctx) => ctx.minHealthyNodes, unit: 'count', meaning: 'the fewest healthy nodes (default: a Raft majority of the replicas)' },
+    thresholdProblem: (t, ctx) => thresholdProblem('count', t, ctx.replicas),
     summary: 'RobustMQ cluster has too few healthy nodes.',
     description: (ctx, t) => `Only {{ $value }} of ${ctx.replicas} RobustMQ nodes of cluster ${ctx.clusterName} in namespace ${ctx.namespace} are up; `
       + `at least ${t} are needed to keep the Raft quorum.`,
@@ -406,7 +328,7 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     group: 'broker',
     severity: AlertSeverity.WARNING,
     for: '5m',
-    threshold: { default: 1, unit: 'seconds', meaning: 'p99 of MQTT packet processing time' },
+    threshold: { default: (ctx) => ctx.latencyThresholdSeconds ?? 1, unit: 'seconds', meaning: 'p99 of MQTT packet processing time' },
     summary: 'RobustMQ is slow to process MQTT packets.',
     description: (_ctx, t) => `The 99th percentile of MQTT packet processing time on {{ $labels.pod }} is {{ $value | humanizeDuration }}, above ${seconds(t)}.`,
     dashboard: 'broker',
@@ -428,7 +350,7 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     group: 'broker',
     severity: AlertSeverity.CRITICAL,
     for: '2m',
-    threshold: { default: 0.05, unit: 'ratio', meaning: 'errored packets as a fraction of received packets' },
+    threshold: { default: (ctx) => ctx.errorRateThreshold ?? 0.05, unit: 'ratio', meaning: 'errored packets as a fraction of received packets' },
     summary: 'Many MQTT packets received by RobustMQ are in error.',
     description: (ctx, t) => `{{ $value | humanizePercentage }} of the MQTT packets received by RobustMQ cluster ${ctx.clusterName} in namespace ${ctx.namespace} `
       + `are errors (threshold ${pct(t)}).`,
@@ -717,65 +639,10 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
       };
     },
   },
-  ...logAgentAlerts(),
 ];
 
-/** The log agent's series: its scrape job in its namespace. */
-function agentSel(ctx: AlertContext): string {
-  return `job="${ctx.logAgent!.job}", namespace="${ctx.logAgent!.namespace}"`;
-}
-
-function agentLabels(ctx: AlertContext): { [key: string]: string } {
-  return { job: ctx.logAgent!.job, namespace: ctx.logAgent!.namespace, pod: `${ctx.logAgent!.job}-x7k2p` };
-}
-
-/** The log pipeline's alerts: records dropped or given up on, and the agent down. */
-function logAgentAlerts(): AlertDefinition[] {
-  const counterAlert = (name: string, metric: string, summary: string, what: string, severity: AlertSeverity): AlertDefinition => ({
-    name,
-    group: 'logs',
-    severity,
-    for: '5m',
-    requiresLogAgent: true,
-    threshold: { default: 0, unit: 'per-second', meaning: `${what} per second` },
-    summary,
-    description: (ctx) => `Fluent Bit on {{ $labels.pod }} ${what} {{ $value | humanize }} times per second: log records of RobustMQ cluster ${ctx.clusterName} `
-      + 'are lost on their way to Elasticsearch.',
-    dashboard: 'logs',
-    staticLabels: (ctx) => ({ [ctx.clusterLabel]: ctx.clusterName }),
-    expr: (ctx, t) => `sum by (namespace, pod) (rate(${metric}{${agentSel(ctx)}}[5m])) > ${t}`,
-    tests: (ctx, t, minutes) => {
-      const labels = { ...agentLabels(ctx), name: 'es.0' };
-      return rateTests(t, minutes, metric, labels, without(labels, 'job', 'name'));
-    },
-  });
-  return [
-    counterAlert('RobustMQLogsDropped', 'fluentbit_output_dropped_records_total', 'Fluent Bit drops RobustMQ log records.',
-      'drops records', AlertSeverity.CRITICAL),
-    counterAlert('RobustMQLogsRetriesFailed', 'fluentbit_output_retries_failed_total', 'Fluent Bit gives up on RobustMQ log chunks.',
-      'gives up on chunks after their last retry', AlertSeverity.WARNING),
-    {
-      name: 'RobustMQLogAgentDown',
-      group: 'logs',
-      severity: AlertSeverity.WARNING,
-      for: '5m',
-      requiresLogAgent: true,
-      summary: 'A Fluent Bit pod shipping RobustMQ logs is down.',
-      description: (ctx) => `Prometheus cannot scrape Fluent Bit pod {{ $labels.pod }}: the RobustMQ pods on its node (cluster ${ctx.clusterName}) `
-        + 'have no log shipping; their lines wait in the container log files and the offsets database until it is back.',
-      dashboard: 'logs',
-      staticLabels: (ctx) => ({ [ctx.clusterLabel]: ctx.clusterName }),
-      expr: (ctx) => `up{${agentSel(ctx)}} == 0`,
-      tests: (ctx, _t, minutes) => {
-        const labels = agentLabels(ctx);
-        return {
-          fire: [{ description: 'agent down', series: [series('up', labels, constant(0, minutes))], expected: [{ labels, value: 0 }] }],
-          quiet: [{ description: 'agent up', series: [series('up', labels, constant(1, minutes))], expected: [] }],
-        };
-      },
-    },
-  ];
-}
+/** The RobustMQ alerts, then the log pipeline's. */
+export const ALL_ALERT_DEFINITIONS: readonly AlertDefinition[] = [...ALERT_DEFINITIONS, ...LOG_AGENT_ALERTS];
 
 /** The names of all alerts. */
-export const ALERT_NAMES: readonly string[] = ALERT_DEFINITIONS.map((a) => a.name);
+export const ALERT_NAMES: readonly string[] = ALL_ALERT_DEFINITIONS.map((a) => a.name);

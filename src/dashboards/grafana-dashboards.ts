@@ -9,6 +9,7 @@ import { DashboardContext, prometheusDashboards } from './robustmq-dashboards';
 import { RECORDED_METRICS } from '../alerts/definitions';
 import { KnownMetrics } from '../metrics/known';
 import { IRobustMqMonitor } from '../metrics/scrape';
+import { DEFAULT_REPLICAS, IRobustMqTarget } from '../robustmq/target';
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
 import { warn } from '../validation/warnings';
@@ -69,9 +70,17 @@ export interface GrafanaDashboardsProps {
    */
   readonly monitor?: IRobustMqMonitor;
   /**
+   * The RobustMQ shown (the Cluster Health thresholds scale with its replicas). The dashboards
+   * have a cluster variable: they serve every cluster of a Grafana.
+   *
+   * @default - a cluster of `replicas` pods
+   */
+  readonly target?: IRobustMqTarget;
+  /**
    * Number of RobustMQ pods (the Cluster Health thresholds scale with it).
    *
    * @default 3
+   * @deprecated use `target`
    */
   readonly replicas?: number;
   /**
@@ -143,12 +152,13 @@ export class GrafanaDashboards extends Construct {
     const folderAnnotation = props.folderAnnotation ?? 'grafana_folder';
     check(this, KIND, 'folderAnnotation', folderAnnotation, checks.labelKey(folderAnnotation));
     const folder = props.folder ?? 'RobustMQ';
-    if (typeof folder !== 'string' || folder.trim() === '' || folder.length > 100 || /[\/\\]/.test(folder)) {
-      invalid(this, KIND, 'folder', folder, "must be a folder name of 1 to 100 characters without '/' or '\\'");
-    }
+    check(this, KIND, 'folder', folder, checks.grafanaFolder(folder));
     this.labels = { [labelKey]: labelValue };
     this.annotations = { [folderAnnotation]: folder };
-    const replicas = props.replicas ?? 3;
+    if (props.target !== undefined && props.replicas !== undefined) {
+      invalid(this, KIND, 'replicas', props.replicas, 'must not be set together with target: the target decides it');
+    }
+    const replicas = props.target?.replicas ?? props.replicas ?? DEFAULT_REPLICAS;
     check(this, KIND, 'replicas', replicas, checks.integer(replicas, 1, 99));
     const latency = props.latencyThresholdSeconds ?? 1;
     if (!(latency > 0)) invalid(this, KIND, 'latencyThresholdSeconds', latency, 'must be a positive number of seconds');

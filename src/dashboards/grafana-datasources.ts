@@ -1,8 +1,10 @@
 import { Chart, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection } from '../elasticsearch/connection';
 import { DEFAULT_LOG_INDEX, LOG_FIELDS } from '../logging/schema';
 import * as checks from '../validation/checks';
+import { elasticsearchIndex, elasticsearchUrl } from '../validation/elasticsearch';
 import { check, invalid } from '../validation/errors';
 
 const KIND = 'GrafanaDatasources';
@@ -17,7 +19,7 @@ export const DATASOURCE_UIDS = {
 /** The defaults the datasources point at: the stack's own services. */
 export const DEFAULT_DATASOURCE_URLS = {
   prometheus: 'http://prometheus-operated.monitoring.svc:9090',
-  elasticsearch: 'http://elasticsearch.monitoring.svc.cluster.local:9200',
+  elasticsearch: DEFAULT_ELASTICSEARCH_URL,
   jaeger: 'http://jaeger.monitoring.svc.cluster.local:16686',
 } as const;
 
@@ -68,9 +70,16 @@ export interface GrafanaDatasourcesProps {
    */
   readonly elasticsearch?: boolean;
   /**
+   * The Elasticsearch the logs are in (its URL; the index pattern is `elasticsearchIndex`).
+   *
+   * @default - ElasticsearchConnection.fromUrl(ElasticsearchConnection.DEFAULT_URL)
+   */
+  readonly elasticsearchConnection?: ElasticsearchConnection;
+  /**
    * Elasticsearch's URL.
    *
    * @default 'http://elasticsearch.monitoring.svc.cluster.local:9200'
+   * @deprecated use `elasticsearchConnection`
    */
   readonly elasticsearchUrl?: string;
   /**
@@ -91,10 +100,6 @@ export interface GrafanaDatasourcesProps {
    * @default 'http://jaeger.monitoring.svc.cluster.local:16686'
    */
   readonly jaegerUrl?: string;
-}
-
-function httpUrl(value: string): string | undefined {
-  return /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[^\s]*)?$/.test(value) ? undefined : "must be an http(s) URL such as 'http://host.namespace.svc:9200'";
 }
 
 /**
@@ -119,16 +124,19 @@ export class GrafanaDatasources extends Construct {
     check(this, KIND, 'labelValue', labelValue, checks.labelValue(labelValue));
     const prometheusUid = props.prometheusUid ?? DATASOURCE_UIDS.prometheus;
     if (!/^[a-zA-Z0-9_-]{1,40}$/.test(prometheusUid)) invalid(this, KIND, 'prometheusUid', prometheusUid, "must be 1 to 40 letters, digits, '-' and '_'");
+    if (props.elasticsearchConnection !== undefined && props.elasticsearchUrl !== undefined) {
+      invalid(this, KIND, 'elasticsearchUrl', props.elasticsearchUrl, 'must not be set together with elasticsearchConnection: the connection carries it');
+    }
+    if (props.elasticsearchUrl !== undefined) check(this, KIND, 'elasticsearchUrl', props.elasticsearchUrl, elasticsearchUrl(props.elasticsearchUrl));
     const urls = {
       prometheusUrl: props.prometheusUrl ?? DEFAULT_DATASOURCE_URLS.prometheus,
-      elasticsearchUrl: props.elasticsearchUrl ?? DEFAULT_DATASOURCE_URLS.elasticsearch,
+      elasticsearchUrl: props.elasticsearchConnection?.url ?? props.elasticsearchUrl ?? DEFAULT_DATASOURCE_URLS.elasticsearch,
       jaegerUrl: props.jaegerUrl ?? DEFAULT_DATASOURCE_URLS.jaeger,
     };
-    for (const [field, url] of Object.entries(urls)) check(this, KIND, field, url, httpUrl(url));
+    check(this, KIND, 'prometheusUrl', urls.prometheusUrl, checks.httpUrl(urls.prometheusUrl, 'http://host.namespace.svc:9090'));
+    check(this, KIND, 'jaegerUrl', urls.jaegerUrl, checks.httpUrl(urls.jaegerUrl, 'http://host.namespace.svc:16686'));
     const index = props.elasticsearchIndex ?? DEFAULT_LOG_INDEX;
-    if (!/^[a-z0-9][a-z0-9_.*+-]*$/.test(index) || index.length > 255) {
-      invalid(this, KIND, 'elasticsearchIndex', index, "must be an Elasticsearch index name or pattern: lower case, digits, '-', '_', '.', '*'");
-    }
+    check(this, KIND, 'elasticsearchIndex', index, elasticsearchIndex(index, { pattern: true }));
     const withEs = props.elasticsearch ?? true;
     const withJaeger = props.jaeger ?? true;
 

@@ -3,6 +3,7 @@ import { variableMatchers } from './render';
 import { DASHBOARD_UIDS } from './uids';
 import { bucket, countOf, sample, seriesLabel } from '../metrics/catalog';
 import { GRAFANA_RATE_INTERVAL, histogramQuantile, selector, sumBy } from '../metrics/promql';
+import { raftMajority } from '../robustmq/target';
 
 /**
  * The library's Prometheus dashboards as specs. Every query names its metrics through the
@@ -77,7 +78,7 @@ export function overviewDashboard(ctx: DashboardContext): DashboardSpec {
           {
             title: 'Cluster Health',
             description: `RobustMQ nodes that answer Prometheus's scrape. Red below 1, yellow below all ${ctx.replicas}, green when all are up; `
-              + `the Raft group needs a majority (${Math.floor(ctx.replicas / 2) + 1}).`,
+              + `the Raft group needs a majority (${raftMajority(ctx.replicas)}).`,
             unit: 'none',
             kind: PanelKind.STAT,
             width: 6,

@@ -30,3 +30,13 @@ export function dashboardUrl(grafanaUrl: string, key: DashboardKey, clusterName:
   return `${base}/d/${DASHBOARD_UIDS[key]}?var-${DASHBOARD_VARIABLES.cluster}=${encodeURIComponent(clusterName)}`
     + `&var-${DASHBOARD_VARIABLES.namespace}=${encodeURIComponent(namespace)}`;
 }
+
+/**
+ * A link to Grafana's Explore on a datasource (for alerts on a component without a dashboard of
+ * its own, such as Jaeger: its traces of the last hour).
+ */
+export function exploreUrl(grafanaUrl: string, datasourceUid: string): string {
+  const base = grafanaUrl.replace(/\/+$/, '');
+  const panes = { a: { datasource: datasourceUid, queries: [{ refId: 'A', datasource: { uid: datasourceUid } }], range: { from: 'now-1h', to: 'now' } } };
+  return `${base}/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify(panes))}`;
+}

@@ -1,7 +1,7 @@
-import { elasticsearchDuration, logLevelName } from './checks';
 import { DEFAULT_LOG_INDEX, LOG_FIELDS, keywordField } from './schema';
 import * as checks from '../validation/checks';
 import { ValidationError, showValue } from '../validation/errors';
+import { elasticsearchDuration, logLevelName } from '../validation/logging';
 
 /** Options of the "errors by component" query. */
 export interface ErrorsByComponentOptions {

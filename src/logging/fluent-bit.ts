@@ -1,31 +1,25 @@
 import { createHash } from 'crypto';
-import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  DEFAULT_ELASTICSEARCH_URL,
-  elasticsearchIndex,
-  elasticsearchUrl,
-  fluentBitLogLevel,
-  fluentBitSize,
-  fluentBitSizeBytes,
-  logLevelName,
-  maskPasswords,
-  noInlinePassword,
-  parseElasticsearchUrl,
-  secretKey,
-} from './checks';
 import { FluentBitConfigModel, configModelProblem, renderConfig } from './config';
-import { ES_CREDENTIAL_ENV, robustMqPipeline } from './pipeline';
+import { robustMqPipeline } from './pipeline';
 import { DEFAULT_LOG_INDEX } from './schema';
+import {
+  ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection, credentialEnv, warnAboutConnection,
+} from '../elasticsearch/connection';
 import { MonitorOptions, SecretKeyRef } from '../metrics/scrape';
 import { RobustMqServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
+import { removeAddressLabelFromPods } from '../pods';
 import { RobustMqCluster } from '../robustmq/cluster';
 import { RobustMqLogLevel } from '../robustmq/facts';
+import { IRobustMqTarget, TargetFieldNames, importRobustMqTarget } from '../robustmq/target';
 import * as checks from '../validation/checks';
+import { elasticsearchIndex } from '../validation/elasticsearch';
 import { check, invalid } from '../validation/errors';
-import { warn } from '../validation/warnings';
+import { fluentBitLogLevel, fluentBitSize, fluentBitSizeBytes, logLevelName } from '../validation/logging';
+import { maskPasswords, noInlinePassword } from '../validation/secrets';
 
 const KIND = 'FluentBit';
 
@@ -77,35 +71,47 @@ export interface ElasticsearchSecretKeys {
 /** Properties of a FluentBit log shipper. */
 export interface FluentBitProps {
   /**
-   * The RobustMQ cluster whose logs are shipped: its namespace, StatefulSet, container and
-   * cluster name decide which log files are read and how records are labelled. Give this, or
-   * `sourceNamespace` and `podNamePrefix` for a RobustMQ deployed some other way.
+   * The RobustMQ whose logs are shipped: its namespace, pod name prefix, container and cluster
+   * name decide which log files are read and how records are labelled. A RobustMqCluster, or
+   * `RobustMqCluster.fromClusterAttributes()` for a RobustMQ deployed some other way.
    *
-   * @default - none; then `sourceNamespace` and `podNamePrefix` are required
+   * @default - none; then the deprecated `cluster`, or `sourceNamespace` and `podNamePrefix`, are required
+   */
+  readonly target?: IRobustMqTarget;
+  /**
+   * The RobustMQ cluster whose logs are shipped.
+   *
+   * @default - none
+   * @deprecated use `target`
    */
   readonly cluster?: RobustMqCluster;
   /**
    * Namespace of the RobustMQ pods, for a cluster not given as `cluster`.
    *
    * @default - the cluster's namespace
+   * @deprecated use `target: RobustMqCluster.fromClusterAttributes({ namespace })`
    */
   readonly sourceNamespace?: string;
   /**
-   * The start of the RobustMQ pods' names (e.g. `my-robustmq-`), for a cluster not given as `cluster`.
+   * The start of the RobustMQ pods' names (e.g. `my-robustmq-`), for a cluster not given as
+   * `cluster`: the pods are `<prefix without its trailing '-'>-<ordinal>`.
    *
    * @default - the cluster's StatefulSet name followed by `-<ordinal>`
+   * @deprecated use `target: RobustMqCluster.fromClusterAttributes({ podNamePrefix })`
    */
   readonly podNamePrefix?: string;
   /**
    * Name of the RobustMQ container in those pods.
    *
    * @default - the cluster's container name ('broker-server')
+   * @deprecated use `target: RobustMqCluster.fromClusterAttributes({ containerName })`
    */
   readonly containerName?: string;
   /**
    * The cluster name written to every record (LOG_FIELDS.cluster) and put on Fluent Bit's metrics.
    *
    * @default - the cluster's clusterName, else `podNamePrefix` without its trailing '-'
+   * @deprecated use `target: RobustMqCluster.fromClusterAttributes({ clusterName })`
    */
   readonly clusterName?: string;
   /**
@@ -127,9 +133,17 @@ export interface FluentBitProps {
    */
   readonly image?: string;
   /**
-   * Elasticsearch's URL: http or https, host, port.
+   * The Elasticsearch to ship to: URL, index (or with `elasticsearchDailyIndices` the prefix of
+   * the daily indices), credentials Secret (in Fluent Bit's namespace), TLS.
+   *
+   * @default - ElasticsearchConnection.fromUrl(ElasticsearchConnection.DEFAULT_URL), index 'robustmq-logs'
+   */
+  readonly elasticsearchConnection?: ElasticsearchConnection;
+  /**
+   * Elasticsearch's URL: http or https, host, optional port.
    *
    * @default 'http://elasticsearch.monitoring.svc.cluster.local:9200'
+   * @deprecated use `elasticsearchConnection`
    */
   readonly elasticsearchUrl?: string;
   /**
@@ -137,6 +151,7 @@ export interface FluentBitProps {
    * daily indices `<index>-YYYY.MM.DD`.
    *
    * @default 'robustmq-logs'
+   * @deprecated use `elasticsearchConnection` (its `index`)
    */
   readonly elasticsearchIndex?: string;
   /**
@@ -152,30 +167,35 @@ export interface FluentBitProps {
    * environment variables from this Secret.
    *
    * @default - no authentication
+   * @deprecated use `elasticsearchConnection` (its `credentials`)
    */
   readonly elasticsearchSecret?: string;
   /**
    * The keys of the user name and password in `elasticsearchSecret`.
    *
    * @default - 'username' and 'password'
+   * @deprecated use `elasticsearchConnection` (its `credentials`)
    */
   readonly elasticsearchSecretKeys?: ElasticsearchSecretKeys;
   /**
    * Talk TLS to Elasticsearch. `false` with an https URL is refused.
    *
    * @default - true when elasticsearchUrl is https, else false
+   * @deprecated use `elasticsearchConnection` (its `tls`)
    */
   readonly elasticsearchTls?: boolean;
   /**
    * Verify Elasticsearch's certificate.
    *
    * @default true
+   * @deprecated use `elasticsearchConnection` (its `tls`)
    */
   readonly elasticsearchTlsVerify?: boolean;
   /**
    * A CA certificate (Secret key in Fluent Bit's namespace) that signed Elasticsearch's certificate.
    *
    * @default - the image's trust store
+   * @deprecated use `elasticsearchConnection` (its `tls`)
    */
   readonly elasticsearchCaSecret?: SecretKeyRef;
   /**
@@ -317,6 +337,10 @@ export class FluentBit extends Construct {
   public readonly namespace: string;
   /** The base name of Fluent Bit's objects. */
   public readonly name: string;
+  /** The RobustMQ whose logs are shipped. */
+  public readonly target: IRobustMqTarget;
+  /** The Elasticsearch shipped to, with the index (or daily prefix) written to. */
+  public readonly elasticsearchConnection: ElasticsearchConnection;
   /** The RobustMQ cluster name on every record. */
   public readonly clusterName: string;
   /** The path glob of the log files read. */
@@ -351,36 +375,14 @@ export class FluentBit extends Construct {
     const source = resolveSource(this, props);
 
     // ---- Elasticsearch ----
-    const url = props.elasticsearchUrl ?? DEFAULT_ELASTICSEARCH_URL;
-    check(this, KIND, 'elasticsearchUrl', url, elasticsearchUrl(url));
-    const endpoint = parseElasticsearchUrl(url)!;
+    const { connection, names } = resolveConnection(this, props);
+    const endpoint = connection._endpoint;
     const daily = props.elasticsearchDailyIndices ?? false;
-    const index = props.elasticsearchIndex ?? DEFAULT_LOG_INDEX;
-    check(this, KIND, 'elasticsearchIndex', index, elasticsearchIndex(index, daily));
-    if (props.elasticsearchTls === false && endpoint.scheme === 'https') {
-      invalid(this, KIND, 'elasticsearchTls', false, `must not be false when elasticsearchUrl '${url}' is https: use an http:// URL for plain HTTP`);
-    }
-    const tls = props.elasticsearchTls ?? endpoint.scheme === 'https';
-    const tlsVerify = props.elasticsearchTlsVerify ?? true;
-    if (tls && !tlsVerify) {
-      warn(this, 'elasticsearchTlsVerify is false: Elasticsearch\'s certificate is not checked, so anyone on the path can read the logs and credentials');
-    }
-    if (props.elasticsearchCaSecret !== undefined) {
-      if (!tls) invalid(this, KIND, 'elasticsearchCaSecret', props.elasticsearchCaSecret.name, 'needs TLS: set elasticsearchTls or use an https:// URL');
-      check(this, KIND, 'elasticsearchCaSecret.name', props.elasticsearchCaSecret.name, checks.dnsSubdomain(props.elasticsearchCaSecret.name));
-      check(this, KIND, 'elasticsearchCaSecret.key', props.elasticsearchCaSecret.key, secretKey(props.elasticsearchCaSecret.key));
-    }
-    const secretName = props.elasticsearchSecret;
-    const userKey = props.elasticsearchSecretKeys?.username ?? 'username';
-    const passwordKey = props.elasticsearchSecretKeys?.password ?? 'password';
-    if (secretName !== undefined) {
-      check(this, KIND, 'elasticsearchSecret', secretName, checks.dnsSubdomain(secretName));
-      check(this, KIND, 'elasticsearchSecretKeys.username', userKey, secretKey(userKey));
-      check(this, KIND, 'elasticsearchSecretKeys.password', passwordKey, secretKey(passwordKey));
-      if (!tls) warn(this, `Elasticsearch credentials from Secret '${secretName}' go to ${url} over plain HTTP: prefer an https:// URL`);
-    } else if (props.elasticsearchSecretKeys !== undefined) {
-      invalid(this, KIND, 'elasticsearchSecretKeys', props.elasticsearchSecretKeys, 'needs elasticsearchSecret: the keys name entries of that Secret');
-    }
+    const index = connection.index ?? DEFAULT_LOG_INDEX;
+    check(this, KIND, names.index, index, elasticsearchIndex(index, daily ? { suffix: '-YYYY.MM.DD', appendedBy: 'daily indices append' } : {}));
+    warnAboutConnection(this, connection, names);
+    const tls = connection.tls;
+    const tlsVerify = connection.tlsVerify;
     if (props.retryLimit !== undefined) check(this, KIND, 'retryLimit', props.retryLimit, checks.integer(props.retryLimit, 1));
     const storageTotalLimitSize = props.storageTotalLimitSize ?? '2G';
     check(this, KIND, 'storageTotalLimitSize', storageTotalLimitSize, fluentBitSize(storageTotalLimitSize));
@@ -420,18 +422,21 @@ export class FluentBit extends Construct {
     this.namespace = namespace;
     this.name = name;
     this.image = image;
+    this.target = source;
     this.clusterName = source.clusterName;
-    this.logPath = source.logPath;
+    this.logPath = containerLogPath(source);
+    this.elasticsearchConnection = connection.withIndex(index);
     this.configFormat = configFormat;
     this.elasticsearchIndex = index;
     this.indexPattern = daily ? `${index}-*` : index;
     this.metricsPortName = METRICS_PORT_NAME;
     this.metricsPath = METRICS_PATH;
 
-    const caFile = props.elasticsearchCaSecret ? `${TLS_DIR}/ca.crt` : undefined;
+    const caSecret = connection.caSecret;
+    const caFile = caSecret ? `${TLS_DIR}/ca.crt` : undefined;
     const model: FluentBitConfigModel = robustMqPipeline({
       clusterName: source.clusterName,
-      logPath: source.logPath,
+      logPath: this.logPath,
       tagPrefix,
       containerLogFormat,
       stateDir: STATE_DIR,
@@ -448,7 +453,7 @@ export class FluentBit extends Construct {
         tls,
         tlsVerify,
         caFile,
-        credentials: secretName !== undefined,
+        credentials: connection.credentials !== undefined,
         retryLimit: props.retryLimit,
         storageTotalLimitSize,
       },
@@ -544,19 +549,14 @@ export class FluentBit extends Construct {
       });
       mounts.push({ path: '/var/lib/docker/containers', volume: docker, readOnly: true });
     }
-    if (props.elasticsearchCaSecret) {
+    if (caSecret) {
       const ca = kplus.Volume.fromSecret(this, 'CaVolume',
-        kplus.Secret.fromSecretName(this, 'CaSecret', props.elasticsearchCaSecret.name),
-        { name: 'elasticsearch-ca', items: { [props.elasticsearchCaSecret.key]: { path: 'ca.crt' } } });
+        kplus.Secret.fromSecretName(this, 'CaSecret', caSecret.name),
+        { name: 'elasticsearch-ca', items: { [caSecret.key]: { path: 'ca.crt' } } });
       mounts.push({ path: TLS_DIR, volume: ca, readOnly: true });
     }
 
-    const env: Record<string, kplus.EnvValue> = {};
-    if (secretName !== undefined) {
-      const secret = kplus.Secret.fromSecretName(this, 'ElasticsearchSecret', secretName);
-      env[ES_CREDENTIAL_ENV.username] = kplus.EnvValue.fromSecretValue({ secret, key: userKey });
-      env[ES_CREDENTIAL_ENV.password] = kplus.EnvValue.fromSecretValue({ secret, key: passwordKey });
-    }
+    const env = credentialEnv(this, 'ElasticsearchSecret', connection);
 
     this.container = this.daemonSet.addContainer({
       name: 'fluent-bit',
@@ -591,8 +591,7 @@ export class FluentBit extends Construct {
       volumeMounts: mounts,
     });
     // cdk8s-plus labels pods with its construct-address label; select on the stable labels only.
-    const addressLabel = '/' + kplus.Pod.ADDRESS_LABEL.replace(/~/g, '~0').replace(/\//g, '~1');
-    ApiObject.of(this.daemonSet).addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels${addressLabel}`));
+    removeAddressLabelFromPods(this.daemonSet);
 
     // ---- its own metrics ----
     const monitoring = props.monitoring ?? {};
@@ -617,51 +616,98 @@ export class FluentBit extends Construct {
   }
 }
 
-interface ResolvedSource {
-  readonly namespace: string;
-  readonly clusterName: string;
-  readonly logPath: string;
-}
+const LEGACY_SOURCE_FIELDS = ['sourceNamespace', 'podNamePrefix', 'containerName'] as const;
 
-/** The log files to read: the cluster's pods, or pods named by namespace and prefix. */
-function resolveSource(scope: Construct, props: FluentBitProps): ResolvedSource {
-  const cluster = props.cluster;
-  if (cluster !== undefined) {
-    for (const field of ['sourceNamespace', 'podNamePrefix', 'containerName'] as const) {
+/** The RobustMQ whose logs are read: `target`, or the deprecated `cluster` or source props mapped onto the factory. */
+function resolveSource(scope: Construct, props: FluentBitProps): IRobustMqTarget {
+  if (props.target !== undefined && props.cluster !== undefined) {
+    invalid(scope, KIND, 'cluster', props.cluster.node.path, 'must not be set together with target: give target only');
+  }
+  const given = props.target ?? props.cluster;
+  const via = props.target !== undefined ? 'target' : 'cluster';
+  if (given !== undefined) {
+    for (const field of LEGACY_SOURCE_FIELDS) {
       if (props[field] !== undefined) {
-        invalid(scope, KIND, field, props[field], 'must not be set together with cluster: the cluster decides it');
+        invalid(scope, KIND, field, props[field], `must not be set together with ${via}: the ${via} decides it`);
       }
     }
-    if (props.clusterName !== undefined && props.clusterName !== cluster.clusterName) {
-      invalid(scope, KIND, 'clusterName', props.clusterName, `must be the cluster's own name '${cluster.clusterName}' (or unset)`);
+    if (props.clusterName !== undefined && props.clusterName !== given.clusterName) {
+      invalid(scope, KIND, 'clusterName', props.clusterName, `must be the ${via}'s own name '${given.clusterName}' (or unset)`);
     }
-    const podPrefix = `${cluster.statefulSet.name}-[0-9]*`;
-    return {
-      namespace: cluster.namespace,
-      clusterName: cluster.clusterName,
-      logPath: containerLogPath(podPrefix, cluster.namespace, cluster.container.name),
-    };
+    return given;
   }
   const namespace = props.sourceNamespace;
   const prefix = props.podNamePrefix;
   if (namespace === undefined || prefix === undefined) {
     invalid(scope, KIND, namespace === undefined ? 'sourceNamespace' : 'podNamePrefix', undefined,
-      'must be set when no cluster is given: give cluster, or sourceNamespace and podNamePrefix of the RobustMQ pods');
+      'must be set when no target is given: give target, or sourceNamespace and podNamePrefix of the RobustMQ pods');
   }
-  check(scope, KIND, 'sourceNamespace', namespace, checks.dnsLabel(namespace));
-  if (!/^[a-z0-9][-a-z0-9.]{0,252}$/.test(prefix)) {
-    invalid(scope, KIND, 'podNamePrefix', prefix, "must be the start of a pod name: lower-case letters, digits, '-' and '.', starting with a letter or digit, at most 253 characters");
-  }
-  const container = props.containerName ?? 'broker-server';
-  check(scope, KIND, 'containerName', container, checks.dnsLabel(container));
-  const clusterName = props.clusterName ?? prefix.replace(/[-.]+$/, '');
-  check(scope, KIND, 'clusterName', clusterName, checks.labelValue(clusterName) ?? (clusterName === '' ? 'must not be empty' : undefined));
-  return { namespace, clusterName, logPath: containerLogPath(`${prefix}*`, namespace, container) };
+  const podNamePrefix = prefix.replace(/[-.]+$/, '');
+  return importRobustMqTarget({
+    namespace,
+    podNamePrefix,
+    containerName: props.containerName,
+    clusterName: props.clusterName ?? podNamePrefix,
+  }, (field, value, problem) => invalid(scope, KIND, field, value, problem), LEGACY_TARGET_NAMES);
 }
 
-/** The kubelet's container log file link: `/var/log/containers/<pod>_<namespace>_<container>-<id>.log`. */
-function containerLogPath(podGlob: string, namespace: string, container: string): string {
-  return `/var/log/containers/${podGlob}_${namespace}_${container}-*.log`;
+const LEGACY_TARGET_NAMES: TargetFieldNames = { namespace: 'sourceNamespace' };
+
+/** The kubelet's container log file links of the target's pods: `/var/log/containers/<pod>_<namespace>_<container>-<id>.log`. */
+function containerLogPath(target: IRobustMqTarget): string {
+  return `/var/log/containers/${target.podNamePrefix}-[0-9]*_${target.namespace}_${target.containerName}-*.log`;
+}
+
+const LEGACY_CONNECTION_FIELDS = [
+  'elasticsearchUrl', 'elasticsearchIndex', 'elasticsearchSecret', 'elasticsearchSecretKeys',
+  'elasticsearchTls', 'elasticsearchTlsVerify', 'elasticsearchCaSecret',
+] as const;
+
+const OWN_CONNECTION_NAMES: ConnectionFieldNames = {
+  url: 'elasticsearchConnection.url',
+  index: 'elasticsearchConnection.index',
+  secretName: 'elasticsearchConnection.credentials.secretName',
+  usernameKey: 'elasticsearchConnection.credentials.usernameKey',
+  passwordKey: 'elasticsearchConnection.credentials.passwordKey',
+  tls: 'elasticsearchConnection.tls.enabled',
+  tlsVerify: 'elasticsearchConnection.tls.verify',
+  caSecret: 'elasticsearchConnection.tls.caSecret',
+};
+
+const LEGACY_CONNECTION_NAMES: ConnectionFieldNames = {
+  url: 'elasticsearchUrl',
+  index: 'elasticsearchIndex',
+  secretName: 'elasticsearchSecret',
+  usernameKey: 'elasticsearchSecretKeys.username',
+  passwordKey: 'elasticsearchSecretKeys.password',
+  tls: 'elasticsearchTls',
+  tlsVerify: 'elasticsearchTlsVerify',
+  caSecret: 'elasticsearchCaSecret',
+};
+
+/** The Elasticsearch: `elasticsearchConnection`, or the deprecated flat props mapped onto one. */
+function resolveConnection(scope: Construct, props: FluentBitProps): { connection: ElasticsearchConnection; names: ConnectionFieldNames } {
+  if (props.elasticsearchConnection !== undefined) {
+    for (const field of LEGACY_CONNECTION_FIELDS) {
+      if (props[field] !== undefined) {
+        invalid(scope, KIND, field, props[field], 'must not be set together with elasticsearchConnection: the connection carries it');
+      }
+    }
+    return { connection: props.elasticsearchConnection, names: OWN_CONNECTION_NAMES };
+  }
+  if (props.elasticsearchSecret === undefined && props.elasticsearchSecretKeys !== undefined) {
+    invalid(scope, KIND, 'elasticsearchSecretKeys', props.elasticsearchSecretKeys, 'needs elasticsearchSecret: the keys name entries of that Secret');
+  }
+  const connection = ElasticsearchConnection._build(props.elasticsearchUrl ?? DEFAULT_ELASTICSEARCH_URL, {
+    index: props.elasticsearchIndex,
+    credentials: props.elasticsearchSecret === undefined ? undefined : {
+      secretName: props.elasticsearchSecret,
+      usernameKey: props.elasticsearchSecretKeys?.username,
+      passwordKey: props.elasticsearchSecretKeys?.password,
+    },
+    tls: { enabled: props.elasticsearchTls, verify: props.elasticsearchTlsVerify, caSecret: props.elasticsearchCaSecret },
+  }, (field, value, problem) => invalid(scope, KIND, field, value, problem), LEGACY_CONNECTION_NAMES);
+  return { connection, names: LEGACY_CONNECTION_NAMES };
 }
 
 /** The tag of an image reference, as a label value ('' when it has none or it is not a valid label value). */

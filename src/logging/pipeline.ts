@@ -1,7 +1,8 @@
-import { ElasticsearchEndpoint } from './checks';
 import { FluentBitConfigModel, FluentBitSection } from './config';
 import { PARSER_NAMES, robustMqJsonParser, robustMqMultilineParser, robustMqTextParser } from './parsers';
 import { LOG_FIELDS, LOG_LEVELS, ROBUSTMQ_JSON_KEYS, SPAN_FIELD_PREFIX } from './schema';
+import { ELASTICSEARCH_CREDENTIAL_ENV } from '../elasticsearch/connection';
+import { ElasticsearchEndpoint } from '../validation/elasticsearch';
 
 /**
  * The RobustMQ log pipeline as a Fluent Bit configuration model: tail the RobustMQ pods'
@@ -14,8 +15,6 @@ import { LOG_FIELDS, LOG_LEVELS, ROBUSTMQ_JSON_KEYS, SPAN_FIELD_PREFIX } from '.
 /** The runtime that wrote the container log files: decides the tail input's multiline parser. */
 export type TailLogFormat = 'cri' | 'docker';
 
-/** Environment variables the Elasticsearch credentials arrive in (set from a Secret). */
-export const ES_CREDENTIAL_ENV = { username: 'ES_USER', password: 'ES_PASSWORD' } as const;
 
 /** The service account files the kubernetes filter authenticates with. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -36,7 +35,7 @@ export interface ElasticsearchOutputOptions {
   readonly tlsVerify: boolean;
   /** A CA certificate file inside the container. */
   readonly caFile?: string;
-  /** Send credentials from the ES_USER / ES_PASSWORD environment variables. */
+  /** Send credentials from the ES_USERNAME / ES_PASSWORD environment variables. */
   readonly credentials: boolean;
   /** Retries per chunk; undefined retries without limit. */
   readonly retryLimit?: number;
@@ -259,8 +258,8 @@ export function robustMqPipeline(o: RobustMqPipelineOptions): FluentBitConfigMod
     if (es.caFile) output['tls.ca_file'] = es.caFile;
   }
   if (es.credentials) {
-    output.http_user = `\${${ES_CREDENTIAL_ENV.username}}`;
-    output.http_passwd = `\${${ES_CREDENTIAL_ENV.password}}`;
+    output.http_user = `\${${ELASTICSEARCH_CREDENTIAL_ENV.username}}`;
+    output.http_passwd = `\${${ELASTICSEARCH_CREDENTIAL_ENV.password}}`;
   }
   if (es.storageTotalLimitSize) output['storage.total_limit_size'] = es.storageTotalLimitSize;
 

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { RobustMqCluster } from '../robustmq/cluster';
+import { IRobustMqTarget } from '../robustmq/target';
 
 /** Options of a scrape target given by a Service. */
 export interface ServiceScrapeTargetOptions {
@@ -46,10 +46,10 @@ export interface ExternalServiceScrapeTargetOptions extends ServiceScrapeTargetO
  * Service outside the app given by labels. Targets in the app are cross-checked at synth time.
  */
 export class ServiceScrapeTarget {
-  /** The metrics Service of a RobustMqCluster and its `/metrics` port. */
-  public static fromCluster(cluster: RobustMqCluster): ServiceScrapeTarget {
+  /** The metrics Service of a RobustMQ (a RobustMqCluster, or one deployed elsewhere) and its `/metrics` port. */
+  public static fromCluster(cluster: IRobustMqTarget): ServiceScrapeTarget {
     return new ServiceScrapeTarget(cluster.namespace, { ...cluster.metricsServiceLabels }, cluster.metricsPortName,
-      cluster.metricsPath, cluster.clusterName, cluster.metricsService.name, cluster.metricsService);
+      cluster.metricsPath, cluster.clusterName, cluster.metricsServiceName, cluster.appMetricsService);
   }
 
   /** Any cdk8s-plus Service of the app, selected by all of its labels. */
@@ -122,10 +122,10 @@ export interface ExternalPodScrapeTargetOptions extends PodScrapeTargetOptions {
  * outside the app given by labels.
  */
 export class PodScrapeTarget {
-  /** The pods of a RobustMqCluster and their `/metrics` container port. */
-  public static fromCluster(cluster: RobustMqCluster): PodScrapeTarget {
+  /** The pods of a RobustMQ (a RobustMqCluster, or one deployed elsewhere) and their `/metrics` container port. */
+  public static fromCluster(cluster: IRobustMqTarget): PodScrapeTarget {
     return new PodScrapeTarget(cluster.namespace, { ...cluster.selectorLabels }, cluster.metricsPortName, cluster.metricsPath,
-      cluster.clusterName, cluster.statefulSet);
+      cluster.clusterName, cluster.appWorkload);
   }
 
   /** The pods of any cdk8s-plus workload of the app, selected by the workload's own selector. */

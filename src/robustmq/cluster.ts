@@ -30,10 +30,13 @@ import {
   robustMqImage,
 } from './facts';
 import { renderNetworkPolicy } from './network-policy';
+import {
+  DATA_VOLUME_NAME, DEFAULT_CLUSTER_NAME, DEFAULT_REPLICAS, IRobustMqTarget, ROBUSTMQ_CONTAINER_NAME, RobustMqClusterAttributes,
+  importRobustMqTarget, raftMajority, robustMqSelectorLabels,
+} from './target';
 import { WorkloadIdentity } from '../identity/workload-identity';
-import { secretKey } from '../logging/checks';
-import { restrictedSecurityContext } from '../security';
-import { splitImage } from '../tracing/checks';
+import { ADDRESS_LABEL_PATH, nonRootPodSecurityContext, quantity, removeAddressLabelFromPods, restrictedSecurityContext } from '../pods';
+import { splitImage } from '../validation/tracing';
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
 import { warn } from '../validation/warnings';
@@ -294,7 +297,15 @@ export interface RobustMqClusterProps {
  * group, its configuration, a client Service, a headless Service for peer DNS, a
  * PodDisruptionBudget that keeps a majority up, and per-pod data volumes.
  */
-export class RobustMqCluster extends Construct {
+export class RobustMqCluster extends Construct implements IRobustMqTarget {
+  /**
+   * A RobustMQ deployed outside this app (Helm, an operator, hand-written manifests), for the
+   * monitors, alerts, log agent, dashboards and the stack to observe. Validates the attributes.
+   */
+  public static fromClusterAttributes(attrs: RobustMqClusterAttributes): IRobustMqTarget {
+    return importRobustMqTarget(attrs);
+  }
+
   /** The StatefulSet of RobustMQ pods. */
   public readonly statefulSet: kplus.StatefulSet;
   /** The RobustMQ container. */
@@ -345,6 +356,18 @@ export class RobustMqCluster extends Construct {
   public readonly podDnsNames: string[];
   /** The model server.toml is rendered from. */
   public readonly serverConfig: ServerTomlModel;
+  /** The pods are named `<podNamePrefix>-<ordinal>`: the StatefulSet's name. */
+  public readonly podNamePrefix: string;
+  /** The name of the RobustMQ container. */
+  public readonly containerName: string;
+  /** The data claims are named `<dataClaimPrefix>-<ordinal>`. */
+  public readonly dataClaimPrefix: string;
+  /** The name of the metrics Service (the `job` label of the scraped series). */
+  public readonly metricsServiceName: string;
+  /** The metrics Service, as the Service the monitors cross-check (always set). */
+  public readonly appMetricsService?: kplus.Service;
+  /** The StatefulSet, as the workload the pod monitors cross-check (always set). */
+  public readonly appWorkload?: kplus.Workload;
 
   constructor(scope: Construct, id: string, props: RobustMqClusterProps = {}) {
     super(scope, id);
@@ -356,12 +379,12 @@ export class RobustMqCluster extends Construct {
         'must be set, on the construct or its Chart: the peers\' DNS names in meta_addrs include it');
     }
     check(this, KIND, 'namespace', namespace, checks.dnsLabel(namespace));
-    const clusterName = props.clusterName ?? 'robustmq-cluster';
+    const clusterName = props.clusterName ?? DEFAULT_CLUSTER_NAME;
     // Services are named after it (DNS-1035: a letter first); pod names are <clusterName>-<ordinal>
     // and carry the controller-revision-hash label: 52 characters at most. The longest Service
     // name, <clusterName>-headless, stays within 63.
     check(this, KIND, 'clusterName', clusterName, checks.dns1035Label(clusterName, 52));
-    const replicas = props.replicas ?? 3;
+    const replicas = props.replicas ?? DEFAULT_REPLICAS;
     check(this, KIND, 'replicas', replicas, checks.integer(replicas, 1, 99));
     const version = props.version ?? ROBUSTMQ_DEFAULT_VERSION;
     check(this, KIND, 'version', version, checks.version(version));
@@ -426,7 +449,7 @@ export class RobustMqCluster extends Construct {
       mqttPassword: credentials.mqttPasswordKey ?? DEFAULT_CREDENTIAL_KEYS.mqttPassword,
     };
     for (const [field, key] of Object.entries(secretKeys)) {
-      check(this, KIND, `credentials.${field}Key`, key, secretKey(key));
+      check(this, KIND, `credentials.${field}Key`, key, checks.secretKey(key));
     }
     const protocols = props.protocols ?? [...DEFAULT_CLIENT_PROTOCOLS];
     if (protocols.length === 0) {
@@ -456,14 +479,14 @@ export class RobustMqCluster extends Construct {
     check(this, KIND, 'peerWait', `${peerWaitSeconds}s`, checks.integer(peerWaitSeconds, 10, 3600)
       ? 'must be a whole number of seconds from 10s to 1h' : undefined);
     if (replicas % 2 === 0) {
-      warn(this, `replicas is ${replicas}: an even number of Raft members tolerates no more failures than ${replicas - 1} (a majority of ${Math.floor(replicas / 2) + 1} is needed); prefer an odd number`);
+      warn(this, `replicas is ${replicas}: an even number of Raft members tolerates no more failures than ${replicas - 1} (a majority of ${raftMajority(replicas)} is needed); prefer an odd number`);
     }
 
     this.namespace = namespace;
     this.clusterName = clusterName;
     this.version = version;
     this.replicas = replicas;
-    this.quorum = Math.floor(replicas / 2) + 1;
+    this.quorum = raftMajority(replicas);
     this.metricsPortName = ROBUSTMQ_PORTS.http.name;
     this.metricsPort = ROBUSTMQ_PORTS.http.port;
     this.metricsPath = ROBUSTMQ_METRICS_PATH;
@@ -475,10 +498,7 @@ export class RobustMqCluster extends Construct {
       component: 'broker',
       partOf: ROBUSTMQ_SERVICE_NAME,
     });
-    this.selectorLabels = {
-      'app.kubernetes.io/name': ROBUSTMQ_SERVICE_NAME,
-      'app.kubernetes.io/instance': clusterName,
-    };
+    this.selectorLabels = robustMqSelectorLabels(clusterName);
     this.metricsServiceLabels = { ...this.selectorLabels, 'app.kubernetes.io/component': METRICS_SERVICE_COMPONENT };
     this.credentialsSecretName = credentialsSecretName;
     this.protocols = [...protocols];
@@ -566,16 +586,13 @@ export class RobustMqCluster extends Construct {
       minReady,
       podMetadata: { labels: { ...(props.labels ?? {}) } },
       automountServiceAccountToken: false,
-      securityContext: {
-        ensureNonRoot: true,
-        user: runAsUser,
-        group: runAsUser,
-        fsGroup: runAsUser,
-        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-      },
+      securityContext: nonRootPodSecurityContext(runAsUser),
       terminationGracePeriod: Duration.seconds(60),
     });
     this.statefulSet.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+    this.appWorkload = this.statefulSet;
+    this.podNamePrefix = this.statefulSet.name;
+    this.dataClaimPrefix = `${DATA_VOLUME_NAME}-${this.statefulSet.name}`;
     for (const [k, v] of Object.entries(this.selectorLabels)) {
       this.statefulSet.podMetadata.addLabel(k, v);
     }
@@ -587,8 +604,10 @@ export class RobustMqCluster extends Construct {
     const renderedVolume = kplus.Volume.fromEmptyDir(this, 'RenderedVolume', 'rendered-config', { sizeLimit: Size.mebibytes(1) });
     const tmpVolume = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(256) });
 
+    this.metricsServiceName = this.metricsService.name;
+    this.appMetricsService = this.metricsService;
     this.container = this.statefulSet.addContainer({
-      name: 'broker-server',
+      name: ROBUSTMQ_CONTAINER_NAME,
       image,
       imagePullPolicy: pullPolicy,
       workingDir: ROBUSTMQ_WORKDIR,
@@ -620,6 +639,8 @@ export class RobustMqCluster extends Construct {
       ],
     });
 
+    this.containerName = this.container.name;
+
     for (const [name, value] of Object.entries(props.env ?? {})) {
       check(this, KIND, `env.${name}`, name, checks.envName(name));
       if (name === 'HOSTNAME') {
@@ -647,7 +668,7 @@ export class RobustMqCluster extends Construct {
 
     // cdk8s-plus has no volumeClaimTemplates: add the data volume's claim template and mount.
     const claim: kplus.k8s.KubePersistentVolumeClaimProps = {
-      metadata: { name: 'data', labels: { ...this.selectorLabels } },
+      metadata: { name: DATA_VOLUME_NAME, labels: { ...this.selectorLabels } },
       spec: {
         accessModes: ['ReadWriteOnce'],
         storageClassName: props.storageClassName,
@@ -656,13 +677,12 @@ export class RobustMqCluster extends Construct {
     };
     const sts = ApiObject.of(this.statefulSet);
     sts.addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', [claim]));
-    sts.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: 'data', mountPath: ROBUSTMQ_DATA_DIR }));
+    sts.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: DATA_VOLUME_NAME, mountPath: ROBUSTMQ_DATA_DIR }));
     sts.addJsonPatch(JsonPatch.add('/spec/persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain', whenScaled: 'Retain' }));
     // cdk8s-plus always labels pods with its construct-address label; the selectors here use the
     // stable app.kubernetes.io labels only, so drop it from the pods and the headless Service.
-    const addressLabel = '/' + kplus.Pod.ADDRESS_LABEL.replace(/~/g, '~0').replace(/\//g, '~1');
-    sts.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels${addressLabel}`));
-    ApiObject.of(this.headlessService).addJsonPatch(JsonPatch.remove(`/spec/selector${addressLabel}`));
+    removeAddressLabelFromPods(this.statefulSet);
+    ApiObject.of(this.headlessService).addJsonPatch(JsonPatch.remove(`/spec/selector${ADDRESS_LABEL_PATH}`));
 
     if (policyEnabled) {
       this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
@@ -721,15 +741,6 @@ function checkResources(scope: Construct, r: kplus.ContainerResources): void {
   if (mem.request !== undefined && mem.limit !== undefined && mem.request > mem.limit) {
     invalid(scope, KIND, 'resources.memory.request', `${mem.request}Mi`, `must not exceed the limit '${mem.limit}Mi': Kubernetes refuses the pod`);
   }
-}
-
-/** A Size as a Kubernetes quantity in the largest whole binary unit: `10Gi`, `512Mi`. */
-function quantity(size: Size): string {
-  const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (mib >= 1024 && Number.isInteger(mib / 1024)) {
-    return `${mib / 1024}Gi`;
-  }
-  return `${Math.ceil(mib)}Mi`;
 }
 
 function servicePort(p: RobustMqPortSpec): kplus.ServicePort {

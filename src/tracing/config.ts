@@ -1,5 +1,6 @@
 import { Yaml } from 'cdk8s';
-import { JAEGER_ES_PASSWORD_ENV, JAEGER_ES_USERNAME_ENV, JAEGER_HEALTH_PATH, JaegerStorage } from './facts';
+import { JAEGER_HEALTH_PATH, JaegerStorage } from './facts';
+import { ELASTICSEARCH_CREDENTIAL_ENV } from '../elasticsearch/connection';
 
 /**
  * The Jaeger v2 configuration as a model, and its rendering to the YAML file the `jaeger` binary
@@ -66,7 +67,7 @@ function storageBackend(s: JaegerStorageModel): Record<string, unknown> {
     case JaegerStorage.ELASTICSEARCH: {
       const es: Record<string, unknown> = { server_urls: [s.url] };
       if (s.credentialsFromEnv) {
-        es.auth = { basic: { username: `\${env:${JAEGER_ES_USERNAME_ENV}}`, password: `\${env:${JAEGER_ES_PASSWORD_ENV}}` } };
+        es.auth = { basic: { username: `\${env:${ELASTICSEARCH_CREDENTIAL_ENV.username}}`, password: `\${env:${ELASTICSEARCH_CREDENTIAL_ENV.password}}` } };
       }
       if (s.indexPrefix !== undefined) es.indices = { index_prefix: s.indexPrefix };
       return { elasticsearch: es };

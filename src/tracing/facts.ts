@@ -27,9 +27,6 @@ export const JAEGER_DATASOURCE_UID: string = DATASOURCE_UIDS.jaeger;
 /** The default object name: Deployment, Service, ConfigMap (`<name>-config`). */
 export const JAEGER_DEFAULT_NAME = 'jaeger';
 
-/** The default Elasticsearch URL: the seed's `ES_SERVER_URLS`. */
-export const JAEGER_DEFAULT_ELASTICSEARCH_URL = 'http://elasticsearch.monitoring.svc.cluster.local:9200';
-
 /** The default bound of the memory store (`max_traces`). */
 export const JAEGER_DEFAULT_MAX_TRACES = 100000;
 
@@ -45,10 +42,6 @@ export const JAEGER_HEALTH_PATH = '/status';
 
 /** Path of the internal telemetry (Prometheus) endpoint. */
 export const JAEGER_METRICS_PATH = '/metrics';
-
-/** Environment variables that carry Elasticsearch credentials from a Secret into the config (`${env:...}`). */
-export const JAEGER_ES_USERNAME_ENV = 'ES_USERNAME';
-export const JAEGER_ES_PASSWORD_ENV = 'ES_PASSWORD';
 
 /** A named port. */
 export interface JaegerPortSpec {

@@ -1,12 +1,13 @@
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { JaegerAlertOptions, ResolvedJaegerAlert, jaegerRuleGroupOf, renderJaegerRuleTests, resolveJaegerAlerts } from './alerts';
+import { JAEGER_ALERT_SET, JaegerAlertOptions, jaegerAlertContext } from './alerts';
 import { Jaeger } from './jaeger';
-import { RuleGroupJson } from '../alerts/rules';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/monitoring.coreos.com';
+import { JaegerAlertContext, JaegerAlertDefinition } from './jaeger-alert-definitions';
+import { ResolvedAlert, renderPromtoolTests, renderRuleGroups, resolveAlerts } from '../alerts/engine';
+import { copyGroups, placePrometheusRule } from '../alerts/prometheus-rule';
+import { PromtoolTestFile, RuleFile, RuleFiles, RuleGroup } from '../alerts/rule-file';
+import { PrometheusRule } from '../imports/monitoring.coreos.com';
 import { DEFAULT_DISCOVERY_LABELS } from '../metrics/scrape';
-import * as checks from '../validation/checks';
-import { check, invalid } from '../validation/errors';
+import { invalid } from '../validation/errors';
 
 const KIND = 'JaegerAlerts';
 
@@ -36,7 +37,8 @@ export interface JaegerAlertsProps extends JaegerAlertOptions {
 
 /**
  * Jaeger's alerts (JaegerDown, JaegerSpansRefused, JaegerSpansExportFailed) as their own
- * PrometheusRule with one rule group, `jaeger`. The same group is available as a plain rule file
+ * PrometheusRule with one rule group, `jaeger`, each linking Grafana's Explore on the Jaeger
+ * datasource. The same group is available as a plain rule file
  * (`ruleGroups()`) with promtool unit tests (`ruleTests()`).
  */
 export class JaegerAlerts extends Construct {
@@ -47,53 +49,38 @@ export class JaegerAlerts extends Construct {
   /** Namespace of the PrometheusRule. */
   public readonly namespace: string;
 
-  private readonly props: JaegerAlertsProps;
-  private readonly resolved: ResolvedJaegerAlert[];
-  private readonly group: RuleGroupJson;
+  private readonly context: JaegerAlertContext;
+  private readonly resolved: ResolvedAlert<JaegerAlertDefinition>[];
+  private readonly groups: RuleGroup[];
 
   constructor(scope: Construct, id: string, props: JaegerAlertsProps) {
     super(scope, id);
+    // ---- validate ----
     const jaeger = props.jaeger;
     if (!jaeger.serviceMonitor) {
       invalid(this, KIND, 'jaeger', jaeger.node.path,
         'must scrape its own metrics (selfMonitoring true): without a ServiceMonitor JaegerDown would always fire');
     }
-    this.props = props;
-    const fail = (field: string, value: unknown, problem: string): never => invalid(this, KIND, field, value, problem);
-    this.resolved = resolveJaegerAlerts(jaeger.alertContext, props, fail);
+    // ---- model ----
+    this.context = jaegerAlertContext(jaeger);
+    this.resolved = resolveAlerts(JAEGER_ALERT_SET, this.context, props, (field, value, problem) => invalid(this, KIND, field, value, problem));
     this.alertNames = this.resolved.map((a) => a.name);
-    this.group = jaegerRuleGroupOf(this.resolved);
+    this.groups = renderRuleGroups(JAEGER_ALERT_SET, this.context, this.resolved);
 
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? jaeger.namespace;
-    check(this, KIND, 'namespace', this.namespace, checks.dnsLabel(this.namespace));
-    const name = props.name ?? `${jaeger.name}-alerts`;
-    check(this, KIND, 'name', name, checks.dnsSubdomain(name));
-    const labels = { ...(props.ruleLabels ?? jaeger.serviceMonitor?.discoveryLabels ?? DEFAULT_DISCOVERY_LABELS) };
-    for (const [k, v] of Object.entries(labels)) {
-      check(this, KIND, 'ruleLabels key', k, checks.labelKey(k));
-      check(this, KIND, `ruleLabels.${k}`, v, checks.labelValue(v));
-    }
-
-    this.prometheusRule = new PrometheusRule(this, 'Resource', {
-      metadata: { name, namespace: this.namespace, labels },
-      spec: {
-        groups: [{
-          name: this.group.name,
-          rules: this.group.rules.map((r) => ({
-            alert: r.alert,
-            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
-            for: r.for,
-            labels: r.labels,
-            annotations: r.annotations,
-          })),
-        }],
-      },
-    });
+    // ---- objects ----
+    const placed = placePrometheusRule(this, KIND, {
+      name: props.name ?? `${jaeger.name}-alerts`,
+      namespace: props.namespace,
+      fallbackNamespace: jaeger.namespace,
+      labels: props.ruleLabels ?? jaeger.serviceMonitor?.discoveryLabels ?? DEFAULT_DISCOVERY_LABELS,
+    }, this.groups);
+    this.prometheusRule = placed.rule;
+    this.namespace = placed.namespace;
   }
 
   /** The rule group as a plain Prometheus rule file's content (`{ groups: [...] }`). */
-  public ruleGroups(): any {
-    return { groups: [JSON.parse(JSON.stringify(this.group))] };
+  public ruleGroups(): RuleFile {
+    return { groups: copyGroups(this.groups) };
   }
 
   /**
@@ -101,8 +88,16 @@ export class JaegerAlerts extends Construct {
    *
    * @param ruleFile the rule file's path as the test file names it
    */
-  public ruleTests(ruleFile: string): any {
-    return renderJaegerRuleTests(this.props.jaeger.alertContext, ruleFile, this.props,
-      (field, value, problem) => invalid(this, KIND, field, value, problem));
+  public ruleTests(ruleFile: string): PromtoolTestFile {
+    return renderPromtoolTests(this.context, this.resolved, ruleFile);
+  }
+
+  /**
+   * The promtool unit tests as the YAML text `promtool test rules` reads.
+   *
+   * @param ruleFile the rule file's path as the test file names it
+   */
+  public ruleTestsYaml(ruleFile: string): string {
+    return RuleFiles.promtoolTestsYaml(this.ruleTests(ruleFile));
   }
 }

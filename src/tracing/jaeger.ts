@@ -1,20 +1,15 @@
 import { Chart, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { JaegerAlertContext } from './alerts';
-import * as tchecks from './checks';
 import { JaegerConfigModel, JaegerStorageModel, renderJaegerConfig } from './config';
 import {
   JAEGER_BADGER_DIR,
   JAEGER_CONFIG_DIR,
   JAEGER_CONFIG_FILE,
   JAEGER_DATASOURCE_UID,
-  JAEGER_DEFAULT_ELASTICSEARCH_URL,
   JAEGER_DEFAULT_IMAGE,
   JAEGER_DEFAULT_MAX_TRACES,
   JAEGER_DEFAULT_NAME,
-  JAEGER_ES_PASSWORD_ENV,
-  JAEGER_ES_USERNAME_ENV,
   JAEGER_FIXED_PORTS,
   JAEGER_HEALTH_PATH,
   JAEGER_IMAGE_USER,
@@ -24,13 +19,16 @@ import {
   JaegerPortKey,
   JaegerStorage,
 } from './facts';
+import { ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection, credentialEnv, warnAboutConnection } from '../elasticsearch/connection';
 import { DEFAULT_DISCOVERY_LABELS, DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from '../metrics/scrape';
 import { RobustMqServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
-import { restrictedSecurityContext } from '../security';
+import { nonRootPodSecurityContext, quantity, restrictedSecurityContext } from '../pods';
 import * as checks from '../validation/checks';
 import { duration, durationMs } from '../validation/duration';
+import { elasticsearchIndex } from '../validation/elasticsearch';
 import { check, invalid } from '../validation/errors';
+import * as tchecks from '../validation/tracing';
 
 export { JaegerStorage } from './facts';
 
@@ -132,7 +130,11 @@ export interface JaegerBadgerOptions {
   readonly spanTtl?: string;
 }
 
-/** Elasticsearch credentials from a Secret in Jaeger's namespace. */
+/**
+ * Elasticsearch credentials from a Secret in Jaeger's namespace.
+ *
+ * @deprecated use `ElasticsearchConnection` (its `credentials`)
+ */
 export interface JaegerElasticsearchCredentials {
   /** The Secret's name. */
   readonly secretName: string;
@@ -150,10 +152,14 @@ export interface JaegerElasticsearchCredentials {
   readonly passwordKey?: string;
 }
 
-/** Options of the Elasticsearch storage. */
+/**
+ * Options of the Elasticsearch storage.
+ *
+ * @deprecated use `JaegerProps.elasticsearchConnection`
+ */
 export interface JaegerElasticsearchOptions {
   /**
-   * The Elasticsearch URL: http or https, a host and a port.
+   * The Elasticsearch URL: http or https, a host and an optional port.
    *
    * @default 'http://elasticsearch.monitoring.svc.cluster.local:9200'
    */
@@ -225,9 +231,18 @@ export interface JaegerProps {
    */
   readonly badger?: JaegerBadgerOptions;
   /**
+   * The Elasticsearch spans are stored in; its `index` is the prefix of Jaeger's indices
+   * (`<prefix>-jaeger-span-YYYY-MM-DD`, ...). Only with `JaegerStorage.ELASTICSEARCH`. TLS
+   * follows the URL's scheme; a CA Secret or `verify: false` is not supported for Jaeger yet.
+   *
+   * @default - ElasticsearchConnection.fromUrl(ElasticsearchConnection.DEFAULT_URL): no index prefix, no authentication
+   */
+  readonly elasticsearchConnection?: ElasticsearchConnection;
+  /**
    * Elasticsearch options. Only with `JaegerStorage.ELASTICSEARCH`.
    *
    * @default - the seed's URL, no index prefix, no authentication
+   * @deprecated use `elasticsearchConnection`
    */
   readonly elasticsearch?: JaegerElasticsearchOptions;
   /**
@@ -375,8 +390,12 @@ export class Jaeger extends Construct {
   public readonly ports: { [portName: string]: number };
   /** The name of the Service port serving Prometheus metrics. */
   public readonly metricsPortName: string;
-  /** What the Jaeger alerts select Jaeger's series by. */
-  public readonly alertContext: JaegerAlertContext;
+  /**
+   * The Elasticsearch spans are stored in (Elasticsearch storage only).
+   *
+   * @default - none: another storage
+   */
+  public readonly elasticsearchConnection?: ElasticsearchConnection;
 
   constructor(scope: Construct, id: string, props: JaegerProps = {}) {
     super(scope, id);
@@ -487,13 +506,7 @@ export class Jaeger extends Construct {
         maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
       }),
       automountServiceAccountToken: false,
-      securityContext: {
-        ensureNonRoot: true,
-        user: runAsUser,
-        group: runAsUser,
-        fsGroup: runAsUser,
-        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-      },
+      securityContext: nonRootPodSecurityContext(runAsUser),
       terminationGracePeriod: Duration.seconds(30),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
@@ -542,13 +555,10 @@ export class Jaeger extends Construct {
       liveness: probe(20, 3),
       volumeMounts,
     });
-    const credentials = props.elasticsearch?.credentials;
-    if (storageModel.kind === JaegerStorage.ELASTICSEARCH && credentials !== undefined) {
-      const secret = kplus.Secret.fromSecretName(this, 'ElasticsearchCredentials', credentials.secretName);
-      this.container.env.addVariable(JAEGER_ES_USERNAME_ENV,
-        kplus.EnvValue.fromSecretValue({ secret, key: credentials.usernameKey ?? 'username' }));
-      this.container.env.addVariable(JAEGER_ES_PASSWORD_ENV,
-        kplus.EnvValue.fromSecretValue({ secret, key: credentials.passwordKey ?? 'password' }));
+    if (this.elasticsearchConnection !== undefined) {
+      for (const [envName, value] of Object.entries(credentialEnv(this, 'ElasticsearchCredentials', this.elasticsearchConnection))) {
+        this.container.env.addVariable(envName, value);
+      }
     }
 
     // ---- where it is reached ----
@@ -590,16 +600,10 @@ export class Jaeger extends Construct {
         if (props[field] !== undefined) invalid(this, KIND, field, props[field], 'must not be set when selfMonitoring is false: there is no ServiceMonitor');
       }
     }
-    this.alertContext = {
-      namespace,
-      job: this.serviceMonitor?.job ?? name,
-      clusterLabel: this.serviceMonitor?.clusterLabel ?? 'cluster',
-      clusterName: name,
-    };
   }
 
   private resolveStorage(storage: JaegerStorage, props: JaegerProps): JaegerStorageModel {
-    const only = (field: 'maxTraces' | 'badger' | 'elasticsearch', kind: JaegerStorage) => {
+    const only = (field: 'maxTraces' | 'badger' | 'elasticsearch' | 'elasticsearchConnection', kind: JaegerStorage) => {
       if (props[field] !== undefined && storage !== kind) {
         invalid(this, KIND, field, props[field], `only applies to storage '${kind}', and storage is '${storage}'`);
       }
@@ -607,6 +611,7 @@ export class Jaeger extends Construct {
     only('maxTraces', JaegerStorage.MEMORY);
     only('badger', JaegerStorage.BADGER);
     only('elasticsearch', JaegerStorage.ELASTICSEARCH);
+    only('elasticsearchConnection', JaegerStorage.ELASTICSEARCH);
 
     if (storage === JaegerStorage.MEMORY) {
       const maxTraces = props.maxTraces ?? JAEGER_DEFAULT_MAX_TRACES;
@@ -626,33 +631,62 @@ export class Jaeger extends Construct {
       check(this, KIND, 'badger.spanTtl', ttl, duration(ttl));
       return { kind: JaegerStorage.BADGER, directory: JAEGER_BADGER_DIR, spanTtl: tchecks.goDuration(durationMs(ttl)!) };
     }
-    const es = props.elasticsearch ?? {};
-    const url = es.url ?? JAEGER_DEFAULT_ELASTICSEARCH_URL;
-    check(this, KIND, 'elasticsearch.url', url, tchecks.elasticsearchUrl(url));
-    if (es.indexPrefix !== undefined) {
-      check(this, KIND, 'elasticsearch.indexPrefix', es.indexPrefix, tchecks.elasticsearchIndexPrefix(es.indexPrefix));
+    const { connection, names } = this.resolveConnection(props);
+    if (connection.caSecret !== undefined || !connection.tlsVerify) {
+      invalid(this, KIND, names.tls, connection.caSecret?.name ?? 'verify false',
+        "is not supported for Jaeger yet: its TLS follows the URL's scheme and verifies with the image's trust store");
     }
-    const c = es.credentials;
-    if (c !== undefined) {
-      check(this, KIND, 'elasticsearch.credentials.secretName', c.secretName, checks.dnsSubdomain(c.secretName));
-      for (const field of ['usernameKey', 'passwordKey'] as const) {
-        const key = c[field];
-        if (key !== undefined && !/^[-._a-zA-Z0-9]{1,253}$/.test(key)) {
-          invalid(this, KIND, `elasticsearch.credentials.${field}`, key, "must be a Secret key: letters, digits, '-', '_' and '.'");
-        }
+    const indexPrefix = connection.index;
+    if (indexPrefix !== undefined) {
+      check(this, KIND, names.index, indexPrefix, elasticsearchIndex(indexPrefix, { suffix: JAEGER_INDEX_SUFFIX, appendedBy: 'Jaeger appends' }));
+    }
+    warnAboutConnection(this, connection, names);
+    (this as { elasticsearchConnection?: ElasticsearchConnection }).elasticsearchConnection = connection;
+    return { kind: JaegerStorage.ELASTICSEARCH, url: connection.url, indexPrefix, credentialsFromEnv: connection.credentials !== undefined };
+  }
+
+  /** `elasticsearchConnection`, or the deprecated `elasticsearch` mapped onto one. */
+  private resolveConnection(props: JaegerProps): { connection: ElasticsearchConnection; names: ConnectionFieldNames } {
+    if (props.elasticsearchConnection !== undefined) {
+      if (props.elasticsearch !== undefined) {
+        invalid(this, KIND, 'elasticsearch', props.elasticsearch, 'must not be set together with elasticsearchConnection: give the connection only');
       }
+      return { connection: props.elasticsearchConnection, names: OWN_CONNECTION_NAMES };
     }
-    return { kind: JaegerStorage.ELASTICSEARCH, url, indexPrefix: es.indexPrefix, credentialsFromEnv: c !== undefined };
+    const es = props.elasticsearch ?? {};
+    const connection = ElasticsearchConnection._build(es.url ?? DEFAULT_ELASTICSEARCH_URL, {
+      index: es.indexPrefix,
+      credentials: es.credentials,
+    }, (field, value, problem) => invalid(this, KIND, field, value, problem), LEGACY_CONNECTION_NAMES);
+    return { connection, names: LEGACY_CONNECTION_NAMES };
   }
 }
 
+/** What Jaeger appends to its index prefix (the longest of its index names). */
+const JAEGER_INDEX_SUFFIX = '-jaeger-dependencies-YYYY-MM-DD';
+
+const OWN_CONNECTION_NAMES: ConnectionFieldNames = {
+  url: 'elasticsearchConnection.url',
+  index: 'elasticsearchConnection.index',
+  secretName: 'elasticsearchConnection.credentials.secretName',
+  usernameKey: 'elasticsearchConnection.credentials.usernameKey',
+  passwordKey: 'elasticsearchConnection.credentials.passwordKey',
+  tls: 'elasticsearchConnection.tls',
+  tlsVerify: 'elasticsearchConnection.tls.verify',
+  caSecret: 'elasticsearchConnection.tls.caSecret',
+};
+
+const LEGACY_CONNECTION_NAMES: ConnectionFieldNames = {
+  url: 'elasticsearch.url',
+  index: 'elasticsearch.indexPrefix',
+  secretName: 'elasticsearch.credentials.secretName',
+  usernameKey: 'elasticsearch.credentials.usernameKey',
+  passwordKey: 'elasticsearch.credentials.passwordKey',
+  tls: 'elasticsearch.url',
+  tlsVerify: 'elasticsearch.url',
+  caSecret: 'elasticsearch.url',
+};
+
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** A Size as a Kubernetes quantity in the largest whole binary unit: `10Gi`, `512Mi`. */
-function quantity(size: Size): string {
-  const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (mib >= 1024 && Number.isInteger(mib / 1024)) return `${mib / 1024}Gi`;
-  return `${Math.ceil(mib)}Mi`;
 }

@@ -1,9 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import * as tchecks from './checks';
 import { Jaeger } from './jaeger';
 import { RobustMqCluster } from '../robustmq/cluster';
 import { check, invalid } from '../validation/errors';
+import * as tchecks from '../validation/tracing';
 
 const KIND = 'OtlpExport';
 

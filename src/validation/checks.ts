@@ -114,3 +114,71 @@ export function oneOf(value: string, allowed: readonly string[]): Problem {
   }
   return undefined;
 }
+
+/** A key of a Kubernetes Secret (or ConfigMap). */
+export function secretKey(value: string): Problem {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(value)) {
+    return "must be a Secret key: at most 253 letters, digits, '-', '_' and '.'";
+  }
+  return undefined;
+}
+
+/** A Prometheus label name that a user may set: not starting with a digit or `__`. */
+export function prometheusLabelName(value: string): Problem {
+  if (typeof value !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(value) || value.startsWith('__')) {
+    return "must be a Prometheus label name: letters, digits and '_', not starting with a digit or '__'";
+  }
+  return undefined;
+}
+
+/** A regular expression that can stand inside a double-quoted PromQL label matcher. */
+export function promqlRegex(value: string): Problem {
+  try {
+    new RegExp(value);
+  } catch {
+    return 'must be a regular expression';
+  }
+  if (/["\\]/.test(value)) return "must not contain '\"' or '\\'";
+  return undefined;
+}
+
+/** An http(s) URL with a host, an optional port and path, no query or fragment (Grafana's, a datasource's). */
+export function httpUrl(value: string, example = 'https://grafana.example.com'): Problem {
+  if (typeof value !== 'string' || !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(value)) {
+    return `must be an http(s) URL such as '${example}'`;
+  }
+  return undefined;
+}
+
+/** An HTTP path: starts with '/', no spaces, query or fragment. */
+export function httpPath(value: string): Problem {
+  if (typeof value !== 'string' || !/^\/[A-Za-z0-9._~/%+-]*$/.test(value)) {
+    return "must be an HTTP path starting with '/'";
+  }
+  return undefined;
+}
+
+/** A Grafana folder name. */
+export function grafanaFolder(value: string): Problem {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 100 || /[/\\]/.test(value)) {
+    return "must be a folder name of 1 to 100 characters without '/' or '\\'";
+  }
+  return undefined;
+}
+
+/** A Kubernetes port name (IANA_SVC_NAME): at most 15 lower-case letters, digits and '-', with a letter. */
+export function portName(value: string): Problem {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)
+    || !/[a-z]/.test(value) || value.includes('--')) {
+    return "must be a port name: at most 15 lower-case letters, digits and '-', with at least one letter, no '--'";
+  }
+  return undefined;
+}
+
+/** The start of pod names `<prefix>-<ordinal>`: a DNS-1123 subdomain of at most 240 characters. */
+export function podNamePrefix(value: string): Problem {
+  if (typeof value !== 'string' || value.length > 240 || dnsSubdomain(value) !== undefined) {
+    return "must be the start of a pod name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 240 characters";
+  }
+  return undefined;
+}

@@ -6,6 +6,10 @@ import { IConstruct } from 'constructs';
  * Its message names the construct (kind and path), the field, the bad value and what is
  * allowed, for example:
  * `RobustMqCluster 'prod/robustmq': replicas '0' must be a whole number of at least 1`.
+ *
+ * Exported from the package's entry point (`import { ValidationError } from
+ * 'cdk8s-robustmq-observability'`) for `instanceof` checks; jsii cannot carry a subclass of
+ * `Error` to other languages, so it is not part of the jsii assembly.
  */
 export class ValidationError extends Error {
   /** The construct path, or the CLI flag, the error is about. */

@@ -236,7 +236,7 @@ describe('RobustMqAlerts tuning', () => {
     expect(alerts.alertNames).not.toContain('RobustMQMessagesDropped');
     const dir = tmpDir('rmq-tuned-');
     fs.writeFileSync(path.join(dir, 'rules.yaml'), Yaml.stringify(alerts.ruleGroups()));
-    fs.writeFileSync(path.join(dir, 'tests.yaml'), Yaml.stringify(alerts.ruleTests('rules.yaml')));
+    fs.writeFileSync(path.join(dir, 'tests.yaml'), alerts.ruleTestsYaml('rules.yaml'));
     expect(promtool(['test', 'rules', 'tests.yaml'], dir).output).toContain('SUCCESS');
   });
 
@@ -256,7 +256,7 @@ describe('RobustMqAlerts tuning', () => {
     expect(alertRules(rule).map((a) => a.alert)).not.toContain('RobustMQLogsDropped');
     const dir = tmpDir('rmq-pm-');
     fs.writeFileSync(path.join(dir, 'rules.yaml'), Yaml.stringify(alerts.ruleGroups()));
-    fs.writeFileSync(path.join(dir, 'tests.yaml'), Yaml.stringify(alerts.ruleTests('rules.yaml')));
+    fs.writeFileSync(path.join(dir, 'tests.yaml'), alerts.ruleTestsYaml('rules.yaml'));
     expect(promtool(['test', 'rules', 'tests.yaml'], dir).output).toContain('SUCCESS');
   });
 

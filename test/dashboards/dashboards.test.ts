@@ -189,7 +189,9 @@ describe('datasources', () => {
 
   test('refuses bad URLs, index names and an empty set', () => {
     const chart = () => new Chart(Testing.app(), 'g', { namespace: 'grafana' });
-    refuse(() => new GrafanaDatasources(chart(), 'd', { elasticsearchUrl: 'ftp://es' }), /elasticsearchUrl 'ftp:\/\/es' must be an http\(s\) URL/);
+    // The one Elasticsearch URL rule (the datasource's own http(s) check is gone).
+    refuse(() => new GrafanaDatasources(chart(), 'd', { elasticsearchUrl: 'ftp://es' }), /elasticsearchUrl 'ftp:\/\/es' must be an http:\/\/ or https:\/\/ URL/);
+    refuse(() => new GrafanaDatasources(chart(), 'd', { prometheusUrl: 'ftp://p' }), /prometheusUrl 'ftp:\/\/p' must be an http\(s\) URL/);
     refuse(() => new GrafanaDatasources(chart(), 'd', { elasticsearchIndex: 'Logs' }), /elasticsearchIndex 'Logs' must be an Elasticsearch index name/);
     refuse(() => new GrafanaDatasources(chart(), 'd', { prometheus: false, elasticsearch: false, jaeger: false }), /must provision at least one datasource/);
   });

@@ -5,7 +5,7 @@ import { HEALTHY, ExporterState, KubeletExporter, PodExporter } from './exporter
 import { PrometheusServer, Target, sleep } from './prometheus';
 import { RobustMqAlerts, RobustMqCluster, RobustMqServiceMonitor, ServiceScrapeTarget } from '../../src';
 import { ALERT_NAMES } from '../../src/alerts/definitions';
-import { AlertOverride } from '../../src/alerts/rules';
+import { AlertOverride } from '../../src/alerts/engine';
 import { GrafanaDashboards } from '../../src/dashboards/grafana-dashboards';
 import { allPanels, substituteGrafanaVariables } from '../../src/dashboards/lint';
 import { tmpDir } from '../support/promtool';

@@ -1,13 +1,13 @@
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { parseClassicConfig, parseClassicSections, parseYamlConfig } from './support/fluent-bit-config';
-import { parseElasticsearchUrl } from '../../src/logging/checks';
 import {
   CONFIG_FILES, FluentBitConfigModel, classicKey, configModelProblem, renderClassic, renderConfig, renderYaml,
 } from '../../src/logging/config';
 import { ContainerLogFormat, FluentBit, FluentBitConfigFormat, FluentBitProps } from '../../src/logging/fluent-bit';
 import { RobustMqPipelineOptions, levelsBelow, robustMqPipeline } from '../../src/logging/pipeline';
 import { RobustMqCluster } from '../../src/robustmq/cluster';
+import { parseElasticsearchUrl } from '../../src/validation/elasticsearch';
 
 process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
 
@@ -193,7 +193,7 @@ describe('the rendered configuration', () => {
   test('credentials are environment references, never values', () => {
     const fb = fluentBit({ elasticsearchSecret: 'es-creds' });
     const es = parseYamlConfig(fb.configText).outputs[0];
-    expect(es.http_user).toBe('${ES_USER}');
+    expect(es.http_user).toBe('${ES_USERNAME}');
     expect(es.http_passwd).toBe('${ES_PASSWORD}');
   });
 

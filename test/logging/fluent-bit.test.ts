@@ -121,7 +121,7 @@ describe('FluentBit objects', () => {
 
   test('credentials come from the Secret through environment variables', () => {
     expect(container.env).toEqual([
-      { name: 'ES_USER', valueFrom: { secretKeyRef: { name: 'es-creds', key: 'username' } } },
+      { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: 'es-creds', key: 'username' } } },
       { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: 'es-creds', key: 'password' } } },
     ]);
   });
@@ -197,7 +197,8 @@ describe('FluentBit options', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'logs', { namespace: 'logging' });
     const fb = new FluentBit(chart, 'fb', { sourceNamespace: 'mq', podNamePrefix: 'my-robustmq-', containerName: 'robustmq' });
-    expect(fb.logPath).toBe('/var/log/containers/my-robustmq-*_mq_robustmq-*.log');
+    // The pods are <prefix>-<ordinal>, as the alerts' pod regex has it.
+    expect(fb.logPath).toBe('/var/log/containers/my-robustmq-[0-9]*_mq_robustmq-*.log');
     expect(fb.clusterName).toBe('my-robustmq');
     expect(fb.configText).toContain('add: robustmq_cluster my-robustmq');
     expect(() => validateAll(Testing.synth(chart))).not.toThrow();
@@ -264,7 +265,7 @@ describe('FluentBit refuses bad input, naming the field', () => {
   });
 
   test('no source', () => {
-    refuse(() => setup({}, false), /sourceNamespace 'undefined' must be set when no cluster is given/);
+    refuse(() => setup({}, false), /sourceNamespace 'undefined' must be set when no target is given/);
   });
 
   test('no namespace', () => {

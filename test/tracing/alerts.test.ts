@@ -2,11 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AlertSeverity } from '../../src/alerts/definitions';
+import { AlertSeverity } from '../../src/alerts/engine';
+import { RuleFiles } from '../../src/alerts/rule-file';
 import { DECLARED_METRICS } from '../../src/metrics/known';
 import { selectedMetrics } from '../../src/metrics/promql';
 import {
-  JAEGER_ALERT_NAMES, JaegerAlertContext, JaegerAlertOptions, renderJaegerRuleGroup, renderJaegerRuleTests,
+  JAEGER_ALERT_NAMES, JaegerAlertContext, JaegerAlertOptions, jaegerAlertContext, renderJaegerRuleGroup, renderJaegerRuleTests,
 } from '../../src/tracing/alerts';
 import { Jaeger } from '../../src/tracing/jaeger';
 import { JaegerAlerts } from '../../src/tracing/jaeger-alerts';
@@ -25,7 +26,7 @@ const TESTS = 'jaeger-rule-tests.yaml';
 function writeBoth(ctx: JaegerAlertContext = CTX, options: JaegerAlertOptions = {}): string {
   const dir = tmpDir('jaeger-rules-');
   fs.writeFileSync(path.join(dir, RULES), YAML.stringify({ groups: [renderJaegerRuleGroup(ctx, options)] }));
-  fs.writeFileSync(path.join(dir, TESTS), YAML.stringify(renderJaegerRuleTests(ctx, RULES, options)));
+  fs.writeFileSync(path.join(dir, TESTS), RuleFiles.promtoolTestsYaml(renderJaegerRuleTests(ctx, RULES, options)));
   return dir;
 }
 
@@ -152,9 +153,9 @@ describe('JaegerAlerts construct', () => {
     const rule = one(objs, 'PrometheusRule');
     expect(rule.metadata).toEqual({ name: 'jaeger-alerts', namespace: 'monitoring', labels: { release: 'monitoring' } });
     expect(rule.spec.groups).toEqual(alerts.ruleGroups().groups);
-    expect(rule.spec.groups).toEqual([renderJaegerRuleGroup(jaeger.alertContext)]);
+    expect(rule.spec.groups).toEqual([renderJaegerRuleGroup(jaegerAlertContext(jaeger))]);
     expect(alerts.alertNames).toEqual(JAEGER_ALERT_NAMES);
-    expect(alerts.ruleTests('x.yaml')).toEqual(renderJaegerRuleTests(jaeger.alertContext, 'x.yaml'));
+    expect(alerts.ruleTests('x.yaml')).toEqual(renderJaegerRuleTests(jaegerAlertContext(jaeger), 'x.yaml'));
   });
 
   test('a Jaeger that does not scrape itself is refused', () => {

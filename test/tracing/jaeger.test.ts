@@ -258,12 +258,14 @@ describe('storage', () => {
 
   test('bad Elasticsearch URLs are refused', () => {
     const bad = (url: string) => refusal(() => jaegerObjects({ storage: JaegerStorage.ELASTICSEARCH, elasticsearch: { url } })).message;
-    expect(bad('ftp://es:9200')).toContain("elasticsearch.url 'ftp://es:9200' must be an http or https URL with a host and a port");
-    expect(bad('http://elasticsearch:9200x')).toContain('is not a number from 1 to 65535');
-    expect(bad('http://elasticsearch')).toContain('the port is required');
+    // The one Elasticsearch URL rule, shared with Fluent Bit: the port is optional (the scheme's).
+    const allowed = 'must be an http:// or https:// URL with a host and an optional port from 1 to 65535';
+    expect(bad('ftp://es:9200')).toContain(`elasticsearch.url 'ftp://es:9200' ${allowed}`);
+    expect(bad('http://elasticsearch:9200x')).toContain(allowed);
     expect(bad('http://elastic:changeme@es:9200')).toContain('must not carry credentials');
-    expect(bad('http://Bad_Host:9200')).toContain('is not a host name or IP address');
-    expect(bad('elasticsearch:9200')).toContain('must be an http or https URL');
+    expect(bad('http://Bad_Host:9200')).toContain(allowed);
+    expect(bad('elasticsearch:9200')).toContain(allowed);
+    expect(() => jaegerObjects({ storage: JaegerStorage.ELASTICSEARCH, elasticsearch: { url: 'https://es.example.com' } })).not.toThrow();
   });
 
   test('cassandra is refused with the words the CLI uses', () => {

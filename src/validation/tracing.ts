@@ -1,13 +1,12 @@
+import * as checks from './checks';
+import { Problem } from './errors';
 import {
-  JAEGER_DEFAULT_ELASTICSEARCH_URL,
   JAEGER_DEFAULT_IMAGE,
   JAEGER_DEFAULT_VERSION,
   JAEGER_UNOFFERED_STORAGE,
   JAEGER_V1_END_OF_LIFE,
   JaegerStorage,
-} from './facts';
-import * as checks from '../validation/checks';
-import { Problem } from '../validation/errors';
+} from '../tracing/facts';
 
 /**
  * Pure checks of the tracing inputs, shared by the Jaeger construct and the CLI so both word a
@@ -81,39 +80,6 @@ export function jaegerImage(value: string): Problem {
   const major = Number(m[1]);
   if (major < 2) return v1Problem(`Jaeger ${tag}, a v1 release`);
   if (major > 2) return `must be a Jaeger 2.x image: this library writes the Jaeger v2 configuration and has not been checked against ${tag}`;
-  return undefined;
-}
-
-/**
- * An Elasticsearch URL: http or https, a host, an explicit port, an optional path; no
- * credentials (they come from a Secret), no query or fragment.
- */
-export function elasticsearchUrl(value: string): Problem {
-  const allowed = `must be an http or https URL with a host and a port, such as '${JAEGER_DEFAULT_ELASTICSEARCH_URL}'`;
-  if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return allowed;
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*@/.test(value)) {
-    return 'must not carry credentials: put the user name and password in a Secret and name it in elasticsearch.credentials';
-  }
-  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\[[0-9a-fA-F:.]+\]|[^/?#:\s[\]]*)(?::([^/?#]*))?(\/[^\s?#]*)?$/.exec(value);
-  if (!m) return allowed;
-  if (m[1] !== 'http' && m[1] !== 'https') return `${allowed}: the scheme '${m[1]}' is not http or https`;
-  const host = m[2];
-  const ipv4 = /^(\d{1,3})(\.\d{1,3}){3}$/.test(host) && host.split('.').every((o) => Number(o) <= 255);
-  if (!host.startsWith('[') && !ipv4 && checks.dnsSubdomain(host) !== undefined) {
-    return `${allowed}: '${host}' is not a host name or IP address`;
-  }
-  if (m[3] === undefined) return `${allowed}: the port is required (Elasticsearch listens on 9200, not on the scheme's default port)`;
-  if (!/^\d+$/.test(m[3]) || checks.integer(Number(m[3]), 1, 65535) !== undefined) {
-    return `${allowed}: the port '${m[3]}' is not a number from 1 to 65535`;
-  }
-  return undefined;
-}
-
-/** An Elasticsearch index prefix (Jaeger appends `-jaeger-span-YYYY-MM-DD` and the like). */
-export function elasticsearchIndexPrefix(value: string): Problem {
-  if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,99}$/.test(value)) {
-    return "must be an Elasticsearch index prefix: at most 100 lower-case letters, digits, '.', '_' and '-', starting with a letter or digit";
-  }
   return undefined;
 }
 

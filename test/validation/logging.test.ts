@@ -1,7 +1,8 @@
-import {
-  DEFAULT_ELASTICSEARCH_URL, LOGGING_FLAG_CHECKS, configFormat, elasticsearchDuration, elasticsearchIndex, elasticsearchUrl,
-  fluentBitSize, fluentBitSizeBytes, logLevelName, maskPasswords, noInlinePassword, parseElasticsearchUrl, secretKey,
-} from '../../src/logging/checks';
+import { DEFAULT_ELASTICSEARCH_URL } from '../../src/elasticsearch/connection';
+import { secretKey } from '../../src/validation/checks';
+import { elasticsearchIndex, elasticsearchUrl, parseElasticsearchUrl } from '../../src/validation/elasticsearch';
+import { configFormat, elasticsearchDuration, fluentBitSize, fluentBitSizeBytes, logLevelName } from '../../src/validation/logging';
+import { maskPasswords, noInlinePassword } from '../../src/validation/secrets';
 
 describe('logging checks', () => {
   test.each([
@@ -31,8 +32,9 @@ describe('logging checks', () => {
     'x'.repeat(256), 'é'.repeat(128),
   ])('elasticsearchIndex refuses %j', (v) => expect(elasticsearchIndex(v)).toMatch(/must be/));
   test('daily index prefixes leave room for the date', () => {
-    expect(elasticsearchIndex('x'.repeat(244), true)).toBeUndefined();
-    expect(elasticsearchIndex('x'.repeat(245), true)).toMatch(/'-YYYY.MM.DD'/);
+    const daily = { suffix: '-YYYY.MM.DD', appendedBy: 'daily indices append' };
+    expect(elasticsearchIndex('x'.repeat(244), daily)).toBeUndefined();
+    expect(elasticsearchIndex('x'.repeat(245), daily)).toMatch(/'-YYYY.MM.DD'/);
   });
 
   test.each(['50MB', '512KB', '1G', '32k', '5M', '100', '2gb'])('fluentBitSize allows %s', (v) => expect(fluentBitSize(v)).toBeUndefined());
@@ -68,26 +70,5 @@ describe('logging checks', () => {
     expect(elasticsearchDuration('1h')).toBeUndefined();
     expect(elasticsearchDuration('7d')).toBeUndefined();
     expect(elasticsearchDuration('1h30m')).toMatch(/Elasticsearch duration/);
-  });
-});
-
-describe('the CLI flag checks', () => {
-  test('--fluent-bit-config-format xml is refused', () => {
-    expect(LOGGING_FLAG_CHECKS['fluent-bit-config-format']('xml')).toBe("must be one of 'yaml', 'classic'");
-    expect(LOGGING_FLAG_CHECKS['fluent-bit-config-format']('classic')).toBeUndefined();
-  });
-
-  test('--elasticsearch-url ftp://x is refused', () => {
-    expect(LOGGING_FLAG_CHECKS['elasticsearch-url']('ftp://x')).toMatch(/must be an http:\/\/ or https:\/\/ URL/);
-    expect(LOGGING_FLAG_CHECKS['elasticsearch-url']('https://u:p@es')).toMatch(/password|credentials/);
-  });
-
-  test('the other flags', () => {
-    expect(LOGGING_FLAG_CHECKS['elasticsearch-index']('Bad')).toMatch(/index name/);
-    expect(LOGGING_FLAG_CHECKS['elasticsearch-secret']('es-creds')).toBeUndefined();
-    expect(LOGGING_FLAG_CHECKS['elasticsearch-secret']('password=x')).toMatch(/password/);
-    expect(LOGGING_FLAG_CHECKS['log-level-min']('fatal')).toMatch(/log level/);
-    expect(Object.keys(LOGGING_FLAG_CHECKS).sort()).toEqual(
-      ['elasticsearch-index', 'elasticsearch-secret', 'elasticsearch-url', 'fluent-bit-config-format', 'log-level-min']);
   });
 });

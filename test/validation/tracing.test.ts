@@ -1,8 +1,9 @@
-import {
-  elasticsearchIndexPrefix, elasticsearchUrl, findPortCollision, goDuration, jaegerImage, jaegerNamespace, jaegerStorage, maxTraces,
-  otelPropagators, otlpEndpoint, portCollisionProblem, splitImage,
-} from '../../src/tracing/checks';
 import { JAEGER_DEFAULT_IMAGE } from '../../src/tracing/facts';
+import { elasticsearchIndex, elasticsearchUrl } from '../../src/validation/elasticsearch';
+import {
+  findPortCollision, goDuration, jaegerImage, jaegerNamespace, jaegerStorage, maxTraces,
+  otelPropagators, otlpEndpoint, portCollisionProblem, splitImage,
+} from '../../src/validation/tracing';
 
 describe('the checks the CLI shares with the Jaeger construct', () => {
   test('--jaeger-storage', () => {
@@ -38,9 +39,11 @@ describe('image', () => {
   });
 });
 
-describe('Elasticsearch', () => {
+describe('Elasticsearch (the one URL and index rule Jaeger shares with Fluent Bit)', () => {
   test('URLs', () => {
-    for (const ok of ['http://elasticsearch.monitoring.svc.cluster.local:9200', 'https://10.0.0.5:9243', 'https://[fd00::5]:9200', 'https://es.example.com:443/proxy/es']) {
+    // The port is optional: the scheme's, as for Fluent Bit (it was required for Jaeger alone).
+    for (const ok of ['http://elasticsearch.monitoring.svc.cluster.local:9200', 'https://10.0.0.5:9243', 'https://[fd00::5]:9200',
+      'https://es.example.com:443/proxy/es', 'https://es.example.com']) {
       expect(elasticsearchUrl(ok)).toBeUndefined();
     }
     for (const bad of ['', 'http://:9200', 'http://es:0', 'http://es:65536', 'http://es:9200?x=1', 'http://es:9200#f', 'http://u@es:9200']) {
@@ -49,8 +52,9 @@ describe('Elasticsearch', () => {
   });
 
   test('index prefixes', () => {
-    expect(elasticsearchIndexPrefix('robustmq-prod')).toBeUndefined();
-    for (const bad of ['', '-x', '_x', 'A', 'a b', 'a*', 'x'.repeat(101)]) expect(elasticsearchIndexPrefix(bad)).toBeDefined();
+    const jaeger = { suffix: '-jaeger-dependencies-YYYY-MM-DD', appendedBy: 'Jaeger appends' };
+    expect(elasticsearchIndex('robustmq-prod', jaeger)).toBeUndefined();
+    for (const bad of ['', '-x', '_x', 'A', 'a b', 'a*', 'x'.repeat(230)]) expect(elasticsearchIndex(bad, jaeger)).toBeDefined();
   });
 });
 
