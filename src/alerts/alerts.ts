@@ -1,8 +1,6 @@
 import { Construct } from 'constructs';
-import { AlertContext, AlertDefinition } from './definitions';
-import { ResolvedAlert, renderPromtoolTests, renderRuleGroups, resolveAlerts } from './engine';
-import { copyGroups, placePrometheusRule } from './prometheus-rule';
-import { PromtoolTestFile, RuleFile, RuleFiles, RuleGroup } from './rule-file';
+import { AlertRuleSet } from './alert-rule-set';
+import { resolveAlerts } from './engine';
 import { AlertTuning, ROBUSTMQ_ALERT_SET, robustMqAlertContext } from './rules';
 import { PrometheusRule } from '../imports/monitoring.coreos.com';
 import { FluentBit } from '../logging/fluent-bit';
@@ -100,7 +98,7 @@ export interface RobustMqAlertsProps extends AlertTuning {
  * The same groups are available as a plain rule file (`ruleGroups()`), with promtool unit tests
  * for every alert (`ruleTests()`).
  */
-export class RobustMqAlerts extends Construct {
+export class RobustMqAlerts extends AlertRuleSet {
   /** The PrometheusRule object. */
   public readonly prometheusRule: PrometheusRule;
   /** Names of the alerts that are on. */
@@ -110,9 +108,6 @@ export class RobustMqAlerts extends Construct {
   /** The RobustMQ observed. */
   public readonly target: IRobustMqTarget;
 
-  private readonly context: AlertContext;
-  private readonly resolved: ResolvedAlert<AlertDefinition>[];
-  private readonly groups: RuleGroup[];
 
   constructor(scope: Construct, id: string, props: RobustMqAlertsProps) {
     super(scope, id);
@@ -125,50 +120,25 @@ export class RobustMqAlerts extends Construct {
       if (value !== undefined) check(this, KIND, field, value, checks.promqlRegex(value));
     }
     // ---- model ----
-    this.context = robustMqAlertContext({
+    const context = robustMqAlertContext({
       target: this.target,
       monitor,
       dataClaimRegex: props.dataClaimRegex,
       podNameRegex: props.podNameRegex,
       logAgent: props.fluentBit ? { job: props.fluentBit.serviceMonitor.job, namespace: props.fluentBit.namespace } : undefined,
     }, props, fail);
-    this.resolved = resolveAlerts(ROBUSTMQ_ALERT_SET, this.context, props, fail);
-    this.alertNames = this.resolved.map((a) => a.name);
-    this.groups = renderRuleGroups(ROBUSTMQ_ALERT_SET, this.context, this.resolved);
+    const resolved = resolveAlerts(ROBUSTMQ_ALERT_SET, context, props, fail);
+    this.alertNames = resolved.map((a) => a.name);
 
     // ---- objects ----
-    const placed = placePrometheusRule(this, KIND, {
+    const placed = this._render(KIND, ROBUSTMQ_ALERT_SET, context, resolved, {
       name: props.name ?? `${monitor.clusterName}-alerts`,
       namespace: props.namespace,
       fallbackNamespace: monitor.namespace,
       labels: props.ruleLabels ?? monitor.discoveryLabels,
-    }, this.groups);
+    });
     this.prometheusRule = placed.rule;
     this.namespace = placed.namespace;
-  }
-
-  /** The rule groups as a plain Prometheus rule file's content (`{ groups: [...] }`). */
-  public ruleGroups(): RuleFile {
-    return { groups: copyGroups(this.groups) };
-  }
-
-  /**
-   * promtool unit tests for every alert that is on: where it fires (with its exact labels and
-   * annotations) and where it stays quiet.
-   *
-   * @param ruleFile the rule file's path as the test file names it
-   */
-  public ruleTests(ruleFile: string): PromtoolTestFile {
-    return renderPromtoolTests(this.context, this.resolved, ruleFile);
-  }
-
-  /**
-   * The promtool unit tests as the YAML text `promtool test rules` reads.
-   *
-   * @param ruleFile the rule file's path as the test file names it
-   */
-  public ruleTestsYaml(ruleFile: string): string {
-    return RuleFiles.promtoolTestsYaml(this.ruleTests(ruleFile));
   }
 }
 

@@ -194,13 +194,14 @@ export type Fail = (field: string, value: unknown, problem: string) => never;
 export interface ResolvedAlert<D> {
   readonly definition: D;
   readonly name: string;
-  readonly severity: AlertSeverity;
-  readonly for: string;
-  readonly threshold: number;
-  readonly expr: string;
   /** Static labels of the rule: severity, the definition's own, the extra labels. */
   readonly labels: { [key: string]: string };
+  readonly severity: AlertSeverity;
+  readonly for: string;
+  /** Summary, description, runbook and dashboard links, the extra annotations. */
   readonly annotations: { [key: string]: string };
+  readonly threshold: number;
+  readonly expr: string;
 }
 
 const RESERVED_ANNOTATIONS = ['summary', 'description', 'runbook_url', 'dashboard_url'];

@@ -98,16 +98,22 @@ export interface ConnectionFieldNames {
   readonly caSecret: string;
 }
 
-const OWN_NAMES: ConnectionFieldNames = {
-  url: 'url',
-  index: 'index',
-  secretName: 'credentials.secretName',
-  usernameKey: 'credentials.usernameKey',
-  passwordKey: 'credentials.passwordKey',
-  tls: 'tls.enabled',
-  tlsVerify: 'tls.verify',
-  caSecret: 'tls.caSecret',
-};
+/** The connection's own field names, under `prefix` (the prop that holds the connection). */
+export function connectionFieldNames(prefix = ''): ConnectionFieldNames {
+  const p = prefix === '' ? '' : `${prefix}.`;
+  return {
+    url: `${p}url`,
+    index: `${p}index`,
+    secretName: `${p}credentials.secretName`,
+    usernameKey: `${p}credentials.usernameKey`,
+    passwordKey: `${p}credentials.passwordKey`,
+    tls: `${p}tls.enabled`,
+    tlsVerify: `${p}tls.verify`,
+    caSecret: `${p}tls.caSecret`,
+  };
+}
+
+const OWN_NAMES = connectionFieldNames();
 
 /** A refused input: `field` and `value` are named by the caller's error. */
 export type ConnectionFail = (field: string, value: unknown, problem: string) => never;

@@ -6,7 +6,7 @@ import { FluentBitConfigModel, configModelProblem, renderConfig } from './config
 import { robustMqPipeline } from './pipeline';
 import { DEFAULT_LOG_INDEX } from './schema';
 import {
-  ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection, credentialEnv, warnAboutConnection,
+  ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, connectionFieldNames, ElasticsearchConnection, credentialEnv, warnAboutConnection,
 } from '../elasticsearch/connection';
 import { MonitorOptions, SecretKeyRef } from '../metrics/scrape';
 import { RobustMqServiceMonitor } from '../metrics/service-monitor';
@@ -663,16 +663,7 @@ const LEGACY_CONNECTION_FIELDS = [
   'elasticsearchTls', 'elasticsearchTlsVerify', 'elasticsearchCaSecret',
 ] as const;
 
-const OWN_CONNECTION_NAMES: ConnectionFieldNames = {
-  url: 'elasticsearchConnection.url',
-  index: 'elasticsearchConnection.index',
-  secretName: 'elasticsearchConnection.credentials.secretName',
-  usernameKey: 'elasticsearchConnection.credentials.usernameKey',
-  passwordKey: 'elasticsearchConnection.credentials.passwordKey',
-  tls: 'elasticsearchConnection.tls.enabled',
-  tlsVerify: 'elasticsearchConnection.tls.verify',
-  caSecret: 'elasticsearchConnection.tls.caSecret',
-};
+const OWN_CONNECTION_NAMES = connectionFieldNames('elasticsearchConnection');
 
 const LEGACY_CONNECTION_NAMES: ConnectionFieldNames = {
   url: 'elasticsearchUrl',

@@ -1,10 +1,8 @@
 import { Construct } from 'constructs';
 import { JAEGER_ALERT_SET, JaegerAlertOptions, jaegerAlertContext } from './alerts';
 import { Jaeger } from './jaeger';
-import { JaegerAlertContext, JaegerAlertDefinition } from './jaeger-alert-definitions';
-import { ResolvedAlert, renderPromtoolTests, renderRuleGroups, resolveAlerts } from '../alerts/engine';
-import { copyGroups, placePrometheusRule } from '../alerts/prometheus-rule';
-import { PromtoolTestFile, RuleFile, RuleFiles, RuleGroup } from '../alerts/rule-file';
+import { AlertRuleSet } from '../alerts/alert-rule-set';
+import { resolveAlerts } from '../alerts/engine';
 import { PrometheusRule } from '../imports/monitoring.coreos.com';
 import { DEFAULT_DISCOVERY_LABELS } from '../metrics/scrape';
 import { invalid } from '../validation/errors';
@@ -41,7 +39,7 @@ export interface JaegerAlertsProps extends JaegerAlertOptions {
  * datasource. The same group is available as a plain rule file
  * (`ruleGroups()`) with promtool unit tests (`ruleTests()`).
  */
-export class JaegerAlerts extends Construct {
+export class JaegerAlerts extends AlertRuleSet {
   /** The PrometheusRule object. */
   public readonly prometheusRule: PrometheusRule;
   /** Names of the alerts that are on. */
@@ -49,9 +47,6 @@ export class JaegerAlerts extends Construct {
   /** Namespace of the PrometheusRule. */
   public readonly namespace: string;
 
-  private readonly context: JaegerAlertContext;
-  private readonly resolved: ResolvedAlert<JaegerAlertDefinition>[];
-  private readonly groups: RuleGroup[];
 
   constructor(scope: Construct, id: string, props: JaegerAlertsProps) {
     super(scope, id);
@@ -62,42 +57,18 @@ export class JaegerAlerts extends Construct {
         'must scrape its own metrics (selfMonitoring true): without a ServiceMonitor JaegerDown would always fire');
     }
     // ---- model ----
-    this.context = jaegerAlertContext(jaeger);
-    this.resolved = resolveAlerts(JAEGER_ALERT_SET, this.context, props, (field, value, problem) => invalid(this, KIND, field, value, problem));
-    this.alertNames = this.resolved.map((a) => a.name);
-    this.groups = renderRuleGroups(JAEGER_ALERT_SET, this.context, this.resolved);
+    const context = jaegerAlertContext(jaeger);
+    const resolved = resolveAlerts(JAEGER_ALERT_SET, context, props, (field, value, problem) => invalid(this, KIND, field, value, problem));
+    this.alertNames = resolved.map((a) => a.name);
 
     // ---- objects ----
-    const placed = placePrometheusRule(this, KIND, {
+    const placed = this._render(KIND, JAEGER_ALERT_SET, context, resolved, {
       name: props.name ?? `${jaeger.name}-alerts`,
       namespace: props.namespace,
       fallbackNamespace: jaeger.namespace,
       labels: props.ruleLabels ?? jaeger.serviceMonitor?.discoveryLabels ?? DEFAULT_DISCOVERY_LABELS,
-    }, this.groups);
+    });
     this.prometheusRule = placed.rule;
     this.namespace = placed.namespace;
-  }
-
-  /** The rule group as a plain Prometheus rule file's content (`{ groups: [...] }`). */
-  public ruleGroups(): RuleFile {
-    return { groups: copyGroups(this.groups) };
-  }
-
-  /**
-   * promtool unit tests for every Jaeger alert that is on.
-   *
-   * @param ruleFile the rule file's path as the test file names it
-   */
-  public ruleTests(ruleFile: string): PromtoolTestFile {
-    return renderPromtoolTests(this.context, this.resolved, ruleFile);
-  }
-
-  /**
-   * The promtool unit tests as the YAML text `promtool test rules` reads.
-   *
-   * @param ruleFile the rule file's path as the test file names it
-   */
-  public ruleTestsYaml(ruleFile: string): string {
-    return RuleFiles.promtoolTestsYaml(this.ruleTests(ruleFile));
   }
 }

@@ -19,7 +19,7 @@ import {
   JaegerPortKey,
   JaegerStorage,
 } from './facts';
-import { ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection, credentialEnv, warnAboutConnection } from '../elasticsearch/connection';
+import { ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection, connectionFieldNames, credentialEnv, warnAboutConnection } from '../elasticsearch/connection';
 import { DEFAULT_DISCOVERY_LABELS, DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from '../metrics/scrape';
 import { RobustMqServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
@@ -397,6 +397,9 @@ export class Jaeger extends Construct {
    */
   public readonly elasticsearchConnection?: ElasticsearchConnection;
 
+  /** The connection resolveStorage() made, with Elasticsearch storage. */
+  private storageConnection?: ElasticsearchConnection;
+
   constructor(scope: Construct, id: string, props: JaegerProps = {}) {
     super(scope, id);
 
@@ -423,6 +426,7 @@ export class Jaeger extends Construct {
     }
 
     const storageModel = this.resolveStorage(storage, props);
+    this.elasticsearchConnection = this.storageConnection;
     const replicas = props.replicas ?? 1;
     check(this, KIND, 'replicas', replicas, checks.integer(replicas, 1, 99));
     if (replicas > 1 && storage !== JaegerStorage.ELASTICSEARCH) {
@@ -633,7 +637,7 @@ export class Jaeger extends Construct {
     }
     const { connection, names } = this.resolveConnection(props);
     if (connection.caSecret !== undefined || !connection.tlsVerify) {
-      invalid(this, KIND, names.tls, connection.caSecret?.name ?? 'verify false',
+      invalid(this, KIND, connection.caSecret ? names.caSecret : names.tlsVerify, connection.caSecret?.name ?? false,
         "is not supported for Jaeger yet: its TLS follows the URL's scheme and verifies with the image's trust store");
     }
     const indexPrefix = connection.index;
@@ -641,7 +645,7 @@ export class Jaeger extends Construct {
       check(this, KIND, names.index, indexPrefix, elasticsearchIndex(indexPrefix, { suffix: JAEGER_INDEX_SUFFIX, appendedBy: 'Jaeger appends' }));
     }
     warnAboutConnection(this, connection, names);
-    (this as { elasticsearchConnection?: ElasticsearchConnection }).elasticsearchConnection = connection;
+    this.storageConnection = connection;
     return { kind: JaegerStorage.ELASTICSEARCH, url: connection.url, indexPrefix, credentialsFromEnv: connection.credentials !== undefined };
   }
 
@@ -665,27 +669,10 @@ export class Jaeger extends Construct {
 /** What Jaeger appends to its index prefix (the longest of its index names). */
 const JAEGER_INDEX_SUFFIX = '-jaeger-dependencies-YYYY-MM-DD';
 
-const OWN_CONNECTION_NAMES: ConnectionFieldNames = {
-  url: 'elasticsearchConnection.url',
-  index: 'elasticsearchConnection.index',
-  secretName: 'elasticsearchConnection.credentials.secretName',
-  usernameKey: 'elasticsearchConnection.credentials.usernameKey',
-  passwordKey: 'elasticsearchConnection.credentials.passwordKey',
-  tls: 'elasticsearchConnection.tls',
-  tlsVerify: 'elasticsearchConnection.tls.verify',
-  caSecret: 'elasticsearchConnection.tls.caSecret',
-};
+const OWN_CONNECTION_NAMES = connectionFieldNames('elasticsearchConnection');
 
-const LEGACY_CONNECTION_NAMES: ConnectionFieldNames = {
-  url: 'elasticsearch.url',
-  index: 'elasticsearch.indexPrefix',
-  secretName: 'elasticsearch.credentials.secretName',
-  usernameKey: 'elasticsearch.credentials.usernameKey',
-  passwordKey: 'elasticsearch.credentials.passwordKey',
-  tls: 'elasticsearch.url',
-  tlsVerify: 'elasticsearch.url',
-  caSecret: 'elasticsearch.url',
-};
+// The deprecated `elasticsearch` option's fields; it has no TLS settings of its own.
+const LEGACY_CONNECTION_NAMES: ConnectionFieldNames = { ...connectionFieldNames('elasticsearch'), index: 'elasticsearch.indexPrefix' };
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
