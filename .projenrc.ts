@@ -35,6 +35,24 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   depsUpgrade: false,
   pullRequestTemplate: false,
 
+  // jsii targets, named the way cdk8s-plus names its own (cdk8s-plus-28 / cdk8s_plus_28,
+  // org.cdk8s:cdk8s-plus-28, github.com/cdk8s-team/cdk8s-plus-go/cdk8splus28). The Maven groupId and the
+  // Go module follow the repository's owner (github.com/example): io.github.<owner> is the namespace
+  // Maven Central grants a GitHub account. No .NET: this machine has no .NET SDK to build or test it.
+  publishToPypi: {
+    distName: 'cdk8s-robustmq-observability',
+    module: 'cdk8s_robustmq_observability',
+  },
+  publishToMaven: {
+    mavenGroupId: 'io.github.example',
+    mavenArtifactId: 'cdk8s-robustmq-observability',
+    javaPackage: 'io.github.example.cdk8s.robustmq.observability',
+  },
+  publishToGo: {
+    moduleName: 'github.com/example/cdk8s-robustmq-observability-go',
+    packageName: 'cdk8srobustmqobservability',
+  },
+
   bin: { 'cdk8s-robustmq-observability': 'lib/cli.js' },
   // node20 lets CommonJS output require the ESM-typed PromQL grammar (it ships a CJS build too).
   tsconfig: { compilerOptions: { module: 'node20' as any } },
@@ -57,11 +75,20 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src', 'test', 'examples'],
     ignorePatterns: ['src/imports/**', 'src/metrics/catalog.generated.ts', 'lib/**', 'dist/**', 'node_modules/**'],
   },
-  gitignore: ['/dist/', '/test-reports/', '/.tools/'],
+  gitignore: ['/dist/', '/test-reports/', '/.tools/', '/examples/java/target/'],
   npmignoreEnabled: true,
   // Only what a user runs: no scripts, no generated API reference (Construct Hub reads .jsii).
   npmIgnoreOptions: { ignorePatterns: ['/imports/', '/examples/', '/.ci/', '/cdk8s.yaml', '/docs/', '/benchmarks/', '/scripts/', '/API.md', '/.tools/'] },
 });
+
+// The Go module proxy here refuses the cdk8s-team Go modules (cdk8s-core-go, cdk8s-plus-go) that the
+// generated go.mod requires, so pacmak also generates them from their npm packages' jsii assemblies
+// (into node_modules/<pkg>/dist/go, where it finds local builds of dependencies) and builds this
+// module against them. dist/go still holds only this module, its go.mod naming the published ones.
+project.tasks.tryFind('package:go')!.reset('jsii-pacmak -v . node_modules/cdk8s node_modules/cdk8s-plus-28 --target go');
+// Likewise Maven Central here serves org.cdk8s:cdk8s but not org.cdk8s:cdk8s-plus-28: pacmak builds it
+// from its npm package into node_modules/cdk8s-plus-28/dist/java, a local Maven repository.
+project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v . node_modules/cdk8s-plus-28 --target java');
 
 project.package.addEngine('node', '>= 20');
 // The bundled dependencies' source maps stay out of the tarball.
