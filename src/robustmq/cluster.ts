@@ -36,9 +36,9 @@ import {
 } from './target';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { ADDRESS_LABEL_PATH, nonRootPodSecurityContext, quantity, removeAddressLabelFromPods, restrictedSecurityContext } from '../pods';
-import { splitImage } from '../validation/tracing';
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
+import { splitImage } from '../validation/tracing';
 import { warn } from '../validation/warnings';
 
 const KIND = 'RobustMqCluster';
