@@ -26,6 +26,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/prometheus-operator@4.4.4',
     'smol-toml@^1.3.0',
     'yaml@^2.6.0',
+    // OpenTelemetry's exporters, the test client of the real Jaeger (test/real/jaeger.test.ts);
+    // the 2.7 line is the newest that still runs on Node 20.
+    '@opentelemetry/api@1.9.0',
+    '@opentelemetry/resources@2.7.1',
+    '@opentelemetry/sdk-trace-base@2.7.1',
+    '@opentelemetry/exporter-trace-otlp-grpc@0.217.0',
+    '@opentelemetry/exporter-trace-otlp-http@0.217.0',
+    '@opentelemetry/exporter-zipkin@2.7.1',
+    '@opentelemetry/exporter-jaeger@2.7.1',
   ],
 
   // No GitHub workflows: CI is `.ci/run`, run on a clean clone.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the tools the test suite runs besides Node: promtool (and the Prometheus server)
-# from Debian's `prometheus` package, and Helm built from its Go module (scripts/install-helm.sh).
+# from Debian's `prometheus` package, Helm built from its Go module (scripts/install-helm.sh), and
+# the real components of scripts/install-real-tools.sh (Prometheus 3, Alertmanager, Jaeger,
+# kube-apiserver with etcd, checkov).
 # Each is skipped when already present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,3 +19,5 @@ if ! command -v promtool >/dev/null 2>&1; then
   promtool --version | head -1 >&2
 fi
 bash scripts/install-helm.sh
+# The real components of test/real/ and the promtool/Prometheus 3 runs (Go builds, PyPI).
+bash scripts/install-real-tools.sh

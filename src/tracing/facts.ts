@@ -6,8 +6,11 @@ import { DATASOURCE_UIDS } from '../dashboards/grafana-datasources';
  * Every other file asks this one.
  */
 
-/** The Jaeger release the default image is pinned to. */
-export const JAEGER_DEFAULT_VERSION = '2.17.0';
+/**
+ * The Jaeger release the default image is pinned to: the one the tests run for real
+ * (test/real/jaeger.test.ts; the Go module tag v1.76.0 is release 2.13.0).
+ */
+export const JAEGER_DEFAULT_VERSION = '2.13.0';
 
 /** The Jaeger v2 image repository (Docker Hub; also on quay.io and cr.jaegertracing.io). */
 export const JAEGER_IMAGE_REPOSITORY = 'jaegertracing/jaeger';

@@ -203,7 +203,7 @@ export interface JaegerProps {
    * The Jaeger v2 image. A Jaeger v1 image (`jaegertracing/all-in-one`, a 1.x tag) is refused:
    * v1 reached end of life on 2025-12-31.
    *
-   * @default 'jaegertracing/jaeger:2.17.0'
+   * @default 'jaegertracing/jaeger:2.13.0'
    */
   readonly image?: string;
   /**

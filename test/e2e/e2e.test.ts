@@ -9,6 +9,7 @@ import { AlertOverride } from '../../src/alerts/engine';
 import { GrafanaDashboards } from '../../src/dashboards/grafana-dashboards';
 import { allPanels, substituteGrafanaVariables } from '../../src/dashboards/lint';
 import { tmpDir } from '../support/promtool';
+import { PrometheusBuild, prometheusBuilds } from '../support/real-tools';
 
 /**
  * End to end against a real Prometheus on loopback: the stack's rule file, scrape targets with
@@ -74,8 +75,8 @@ const SCENARIOS: Scenario[] = [
 ];
 
 /** A scenario running: exporters, a kubelet, and Prometheus loaded with the rules. */
-async function runScenario(s: Scenario, rules = buildRules(s.disabled)) {
-  const dir = tmpDir(`rmq-e2e-${s.name.replace(/\W+/g, '-')}-`);
+async function runScenario(build: PrometheusBuild, s: Scenario, rules = buildRules(s.disabled)) {
+  const dir = tmpDir(`rmq-e2e-${build.version}-${s.name.replace(/\W+/g, '-')}-`);
   const ruleFile = path.join(dir, 'rules.yaml');
   fs.writeFileSync(ruleFile, rules.ruleYaml);
   // The ServiceMonitor scrapes through the metrics Service: its name is the `job`.
@@ -89,7 +90,7 @@ async function runScenario(s: Scenario, rules = buildRules(s.disabled)) {
     labels: targetLabels(rules.monitorJson, `${rules.cluster.statefulSet.name}-${i}`, `node-${i}`, serviceName),
   }));
   targets.push({ job: 'kubelet', address: kubelet.address, labels: {}, honorLabels: true });
-  const prometheus = await PrometheusServer.start(path.join(dir, 'prometheus'), ruleFile, targets);
+  const prometheus = await PrometheusServer.start(build.prometheus, path.join(dir, 'prometheus'), ruleFile, targets);
   const stop = async () => {
     await prometheus.stop();
     await Promise.all([...exporters.map((e) => e.stop()), kubelet.stop()]);
@@ -127,7 +128,7 @@ function substituteDashboardVariables(expr: string): string {
     .replace(/\$pod\b/g, '.*');
 }
 
-describe('end to end against a real Prometheus', () => {
+describe.each(prometheusBuilds().map((b) => [b.version, b] as const))('end to end against a real Prometheus %s', (_version, build) => {
   const results = new Map<string, Promise<{ problems: string[]; dashboardFailures?: string[]; targetHealth?: string[] }>>();
 
   beforeAll(() => {
@@ -141,7 +142,7 @@ describe('end to end against a real Prometheus', () => {
       timeoutMs: 20_000,
     }]) {
       results.set(s.name, (async () => {
-        const run = await runScenario(s);
+        const run = await runScenario(build, s);
         try {
           const problems = await checkAlerts(run.prometheus, s.expected, s.timeoutMs);
           if (s.name !== 'healthy') return { problems };

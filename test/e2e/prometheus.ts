@@ -1,12 +1,14 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
-import * as net from 'net';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
+import { freePort, request as get, sleep } from '../support/processes';
+
+export { sleep };
 
 /**
- * A real Prometheus server (Debian's `prometheus` package) on loopback for the end-to-end test:
+ * A real Prometheus server (Debian's 2.42 or 3.x built from its module, see
+ * test/support/real-tools.ts) on loopback for the end-to-end test:
  * it loads a rule file and scrapes the test exporters with the labels the ServiceMonitor's
  * relabelings would give them. Bounded: it is killed when the test stops it or after a deadline.
  */
@@ -20,33 +22,9 @@ export interface Target {
   readonly honorLabels?: boolean;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
-  });
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class PrometheusServer {
-  public static async start(dir: string, ruleFile: string, targets: Target[], deadlineMs = 120_000): Promise<PrometheusServer> {
+  public static async start(binary: string, dir: string, ruleFile: string, targets: Target[], deadlineMs = 120_000): Promise<PrometheusServer> {
     fs.mkdirSync(dir, { recursive: true });
     const jobs = new Map<string, Target[]>();
     for (const t of targets) jobs.set(t.job, [...(jobs.get(t.job) ?? []), t]);
@@ -62,7 +40,7 @@ export class PrometheusServer {
     const configFile = path.join(dir, 'prometheus.yml');
     fs.writeFileSync(configFile, Yaml.stringify(config));
     const port = await freePort();
-    const proc = spawn('prometheus', [
+    const proc = spawn(binary, [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
