@@ -4,8 +4,8 @@
 #   prometheus, promtool  3.x   built from the github.com/prometheus/prometheus Go module
 #   alertmanager, amtool        built from the github.com/prometheus/alertmanager Go module
 #   jaeger                2.x   built from the github.com/jaegertracing/jaeger Go module
-#   kube-apiserver              built from the k8s.io/kubernetes Go module (staging modules replaced
-#                               by their published v0.x versions), with Debian's etcd-server and kubectl
+#   kube-apiserver, kubectl     built from the k8s.io/kubernetes Go module (staging modules replaced
+#                               by their published v0.x versions), with Debian's etcd-server
 #   checkov                     from PyPI, in a virtualenv
 # Binaries go to .tools/bin (gitignored) with a version stamp beside each, and are reused when the
 # stamp matches. `scripts/install-real-tools.sh prometheus jaeger` installs only those.
@@ -116,14 +116,22 @@ build_kube_apiserver() {
   replaces=$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$gomod")
   for m in $replaces; do go mod edit -replace "$m=$m@$staging"; done
   go get "k8s.io/kubernetes@$KUBERNETES_VERSION" >/dev/null 2>&1
-  go build -trimpath -ldflags "-s -w" -o "$bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
+  # The version stamp Kubernetes' own build sets (hack/lib/version.sh); the API server derives its
+  # emulation version from it, and kubectl compares it with the server's.
+  local minor="${KUBERNETES_VERSION#v1.}"
+  minor="${minor%%.*}"
+  local pkg=k8s.io/component-base/version
+  local ldflags="-s -w -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  ldflags="$ldflags -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  go build -trimpath -ldflags "$ldflags" -o "$bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
+  # kubectl of the same release: Debian's is older than the supported skew of one minor version.
+  go build -trimpath -ldflags "$ldflags" -o "$bin/kubectl" k8s.io/kubernetes/cmd/kubectl
   cd "$root"
 }
 
 debian_packages() {
   local missing=()
   command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
-  command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
@@ -155,7 +163,7 @@ if want jaeger && ! stamp_ok jaeger "$JAEGER_MODULE_VERSION"; then
   stamp jaeger "$JAEGER_MODULE_VERSION"
 fi
 if want kube-apiserver; then
-  timed "etcd, kubectl, openssl (Debian)" debian_packages
+  timed "etcd, openssl (Debian)" debian_packages
   if ! stamp_ok kube-apiserver "$KUBERNETES_VERSION"; then
     timed kube-apiserver build_kube_apiserver
     stamp kube-apiserver "$KUBERNETES_VERSION"

@@ -50,3 +50,21 @@ export const ADDRESS_LABEL_PATH = '/' + kplus.Pod.ADDRESS_LABEL.replace(/~/g, '~
 export function removeAddressLabelFromPods(workload: kplus.Workload): void {
   ApiObject.of(workload).addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels${ADDRESS_LABEL_PATH}`));
 }
+
+/**
+ * cdk8s-plus writes memory in mebibytes (`2048Mi`); the API server stores a quantity in its
+ * canonical form (`2Gi`), so the stored object would never read back as sent and `kubectl diff`
+ * or a GitOps tool would show a change forever. Rewrites each container's memory request and
+ * limit with quantity(), which gives the canonical form. Found by test/real/apiserver.test.ts.
+ * The value is a Quantity: the generated KubeX.toJson() maps the patched tree through the
+ * Quantity converter, which turns a plain string into nothing (and the API server then stores 0).
+ */
+export function canonicalMemoryQuantities(workload: kplus.Workload): void {
+  const api = ApiObject.of(workload);
+  workload.containers.forEach((c, i) => {
+    const memory = c.resources?.memory;
+    const set = (path: string, size: Size) => api.addJsonPatch(JsonPatch.replace(path, kplus.k8s.Quantity.fromString(quantity(size))));
+    if (memory?.request) set(`/spec/template/spec/containers/${i}/resources/requests/memory`, memory.request);
+    if (memory?.limit) set(`/spec/template/spec/containers/${i}/resources/limits/memory`, memory.limit);
+  });
+}

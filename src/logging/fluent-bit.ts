@@ -11,7 +11,7 @@ import {
 import { MonitorOptions, SecretKeyRef } from '../metrics/scrape';
 import { RobustMqServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
-import { removeAddressLabelFromPods } from '../pods';
+import { canonicalMemoryQuantities, removeAddressLabelFromPods } from '../pods';
 import { RobustMqCluster } from '../robustmq/cluster';
 import { RobustMqLogLevel } from '../robustmq/facts';
 import { IRobustMqTarget, TargetFieldNames, importRobustMqTarget } from '../robustmq/target';
@@ -592,6 +592,7 @@ export class FluentBit extends Construct {
     });
     // cdk8s-plus labels pods with its construct-address label; select on the stable labels only.
     removeAddressLabelFromPods(this.daemonSet);
+    canonicalMemoryQuantities(this.daemonSet);
 
     // ---- its own metrics ----
     const monitoring = props.monitoring ?? {};

@@ -35,7 +35,7 @@ import {
   importRobustMqTarget, raftMajority, robustMqSelectorLabels,
 } from './target';
 import { WorkloadIdentity } from '../identity/workload-identity';
-import { ADDRESS_LABEL_PATH, nonRootPodSecurityContext, quantity, removeAddressLabelFromPods, restrictedSecurityContext } from '../pods';
+import { ADDRESS_LABEL_PATH, canonicalMemoryQuantities, nonRootPodSecurityContext, quantity, removeAddressLabelFromPods, restrictedSecurityContext } from '../pods';
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
 import { splitImage } from '../validation/tracing';
@@ -682,6 +682,7 @@ export class RobustMqCluster extends Construct implements IRobustMqTarget {
     // cdk8s-plus always labels pods with its construct-address label; the selectors here use the
     // stable app.kubernetes.io labels only, so drop it from the pods and the headless Service.
     removeAddressLabelFromPods(this.statefulSet);
+    canonicalMemoryQuantities(this.statefulSet);
     ApiObject.of(this.headlessService).addJsonPatch(JsonPatch.remove(`/spec/selector${ADDRESS_LABEL_PATH}`));
 
     if (policyEnabled) {

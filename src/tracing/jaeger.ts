@@ -23,7 +23,7 @@ import { ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnectio
 import { DEFAULT_DISCOVERY_LABELS, DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from '../metrics/scrape';
 import { RobustMqServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
-import { nonRootPodSecurityContext, quantity, restrictedSecurityContext } from '../pods';
+import { canonicalMemoryQuantities, nonRootPodSecurityContext, quantity, restrictedSecurityContext } from '../pods';
 import * as checks from '../validation/checks';
 import { duration, durationMs } from '../validation/duration';
 import { elasticsearchIndex } from '../validation/elasticsearch';
@@ -559,6 +559,7 @@ export class Jaeger extends Construct {
       liveness: probe(20, 3),
       volumeMounts,
     });
+    canonicalMemoryQuantities(this.deployment);
     if (this.elasticsearchConnection !== undefined) {
       for (const [envName, value] of Object.entries(credentialEnv(this, 'ElasticsearchCredentials', this.elasticsearchConnection))) {
         this.container.env.addVariable(envName, value);

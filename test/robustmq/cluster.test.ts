@@ -187,8 +187,9 @@ describe('default stack', () => {
     expect(c.startupProbe.tcpSocket.port).toBe(1228);
     // The start-up budget covers the longest wait for ordinal 0 (300 s) with time to spare.
     expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300 + 60);
-    expect(c.resources.requests).toEqual({ cpu: '500m', memory: '1024Mi' });
-    expect(c.resources.limits).toEqual({ cpu: '2', memory: '2048Mi' });
+    expect(c.resources.requests).toEqual({ cpu: '500m', memory: '1Gi' });
+    expect(c.resources.limits).toEqual({ cpu: '2', memory: '2Gi' });
+    // The canonical form the API server stores (test/real/apiserver.test.ts reads it back).
   });
 
   test('the pods run the pod script from the ConfigMap, and a config change rolls them', () => {
