@@ -1,14 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Testing, Yaml } from 'cdk8s';
-import { FluentBitConfigFormat } from '../../src/logging/fluent-bit';
-import { RobustMqObservability } from '../../src/observability';
-import { RobustMqCluster } from '../../src/robustmq/cluster';
-import { StackOptions, buildStack } from '../../src/stack';
-import { JaegerStorage } from '../../src/tracing/facts';
+import { Testing, Yaml } from 'cdk8s';
 import { tmpDir } from '../support/promtool';
 import { appObjects } from '../support/synth';
 import { KubeControlPlane, KubectlResult } from './support/kube';
+import { VARIANTS } from './support/variants';
 
 /**
  * Every synthesized variant applied to a real kube-apiserver (with etcd) on loopback: server-side
@@ -28,39 +24,6 @@ const FIELD_MANAGER = 'robustmq-observability';
 /** The Pod Security labels of every namespace; the log agent's namespace enforces `privileged` (docs/logging.md). */
 const POD_SECURITY = { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' };
 const LOG_AGENT_POD_SECURITY = { 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted' };
-
-function stackVariant(prefix: string, options: Partial<StackOptions>): (app: App) => void {
-  const ns = `${prefix}-monitoring`;
-  return (app) => {
-    buildStack(app, { namespace: `${prefix}-robustmq`, monitoringNamespace: ns, jaegerNamespace: ns, grafanaNamespace: ns, ...options });
-  };
-}
-
-const VARIANTS: Array<[string, (app: App) => void]> = [
-  ['the default stack', stackVariant('default', {})],
-  ['Jaeger with badger storage', stackVariant('badger', { jaegerStorage: JaegerStorage.BADGER })],
-  ['Jaeger with Elasticsearch storage', stackVariant('es', { jaegerStorage: JaegerStorage.ELASTICSEARCH, elasticsearchSecret: 'es-credentials' })],
-  ['classic Fluent Bit configuration', stackVariant('classic', { fluentBitConfigFormat: FluentBitConfigFormat.CLASSIC })],
-  ['a bring-your-own RobustMQ', (app) => {
-    const chart = new Chart(app, 'byo', { namespace: 'byo-monitoring' });
-    new RobustMqObservability(chart, 'stack', {
-      existingCluster: RobustMqCluster.fromClusterAttributes({ namespace: 'byo-robustmq', clusterName: 'legacy', replicas: 5 }),
-      monitoringNamespace: 'byo-monitoring',
-    });
-  }],
-  ['two clusters sharing Jaeger and Grafana', (app) => {
-    const a = new Chart(app, 'a', { namespace: 'two-mq-a' });
-    const b = new Chart(app, 'b', { namespace: 'two-mq-b' });
-    const first = new RobustMqObservability(a, 'stack', { cluster: { clusterName: 'alpha' }, monitoringNamespace: 'two-monitoring' });
-    new RobustMqObservability(b, 'stack', {
-      cluster: { clusterName: 'beta' },
-      monitoringNamespace: 'two-monitoring',
-      tracing: { existingJaeger: first.jaeger },
-      dashboards: { enabled: false },
-      datasources: { enabled: false },
-    });
-  }],
-];
 
 const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
