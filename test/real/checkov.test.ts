@@ -38,7 +38,8 @@ function scan(dir: string): { findings: Finding[]; passed: number } {
   if (r.error) throw r.error;
   const parsed = JSON.parse(r.stdout);
   const reports = Array.isArray(parsed) ? parsed : [parsed];
-  const findings = reports.flatMap((x: any) => x.results.failed_checks.map((f: any) => ({ check: f.check_id, resource: f.resource, file: f.file_path })));
+  const findings = reports.flatMap((x: any) => x.results.failed_checks
+    .map((f: any) => ({ check: f.check_id, resource: f.resource, file: f.file_path })));
   return { findings, passed: reports.reduce((n: number, x: any) => n + x.summary.passed, 0) };
 }
 
