@@ -38,6 +38,13 @@ export interface ScrapeTls {
 /** The default label Prometheus's `serviceMonitorSelector` / `podMonitorSelector` matches in kube-prometheus-stack. */
 export const DEFAULT_DISCOVERY_LABELS: { readonly [key: string]: string } = { release: 'kube-prometheus-stack' };
 export const DEFAULT_SCRAPE_INTERVAL = '30s';
+
+/**
+ * The shortest range the alerts and dashboards take a `rate()` over. Prometheus 3 selects ranges
+ * left-open (a sample exactly at the start is out), so a range of W holds W / interval samples at
+ * most, one fewer than on 2.x; `rate()` needs two.
+ */
+export const SHORTEST_RATE_WINDOW = '5m';
 export const DEFAULT_SCRAPE_TIMEOUT = '10s';
 
 /**
@@ -152,6 +159,14 @@ export function validateMonitorOptions(scope: IConstruct, kind: string, o: Monit
   check(scope, kind, 'scrapeTimeout', timeout, duration(timeout));
   if (durationMs(timeout)! > durationMs(interval)!) {
     invalid(scope, kind, 'scrapeTimeout', timeout, `must not exceed interval '${interval}'`);
+  }
+  const window = durationMs(SHORTEST_RATE_WINDOW)!;
+  if (durationMs(interval)! * 2 > window) {
+    invalid(scope, kind, 'interval', interval,
+      `must be at most half of the ${SHORTEST_RATE_WINDOW} rate window the alerts and dashboards use: Prometheus 3 would find fewer than two samples in it and every rate would be empty`);
+  }
+  if (durationMs(interval)! * 4 > window) {
+    warn(scope, `interval '${interval}' leaves fewer than four samples in the ${SHORTEST_RATE_WINDOW} rate windows the alerts use: one missed scrape empties a rate on Prometheus 3`);
   }
   if (o.name !== undefined) check(scope, kind, 'name', o.name, checks.dnsSubdomain(o.name));
   if (o.namespace !== undefined) check(scope, kind, 'namespace', o.namespace, checks.dnsLabel(o.namespace));

@@ -190,6 +190,14 @@ describe('RobustMqServiceMonitor refuses', () => {
       /^RobustMqServiceMonitor 'mon\/sm': scrapeTimeout '45s' must not exceed interval '30s'$/);
   });
 
+  test('interval: at most half the 5m rate window (Prometheus 3 ranges are left-open: two samples at 2m30s, one above)', () => {
+    const { cluster, mon } = setup();
+    const target = ServiceScrapeTarget.fromCluster(cluster);
+    expect(new RobustMqServiceMonitor(mon, 'ok', { target, interval: '2m30s', scrapeTimeout: '10s' }).interval).toBe('2m30s');
+    refuse(() => new RobustMqServiceMonitor(mon, 'sm', { target, interval: '2m31s', scrapeTimeout: '10s' }),
+      /^RobustMqServiceMonitor 'mon\/sm': interval '2m31s' must be at most half of the 5m rate window the alerts and dashboards use: Prometheus 3 would find fewer than two samples in it/);
+  });
+
   test.each([['5m30'], ['30'], ['1m1h'], ['-5s'], ['0s']])('interval %s', (interval) => {
     const { cluster, mon } = setup();
     refuse(() => new RobustMqServiceMonitor(mon, 'sm', { target: ServiceScrapeTarget.fromCluster(cluster), interval }),

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { promtool, tmpDir } from '../support/promtool';
@@ -29,6 +30,32 @@ describe('the Prometheus releases the rules are checked on', () => {
       '',
     ].join('\n'));
     expect(() => promtool(['check', 'rules', 'rules.yaml'], dir)).toThrow(/the Prometheus releases disagree[\s\S]*promtool 2\.[\s\S]*promtool 3\./);
+  });
+
+  test('3.x selects ranges left-open: a 5m range at a 2m30s interval holds 3 samples on 2.x and 2 on 3.x, the floor the monitors enforce', () => {
+    const dir = tmpDir('rmq-prom-versions-');
+    fs.writeFileSync(path.join(dir, 'rules.yaml'), 'groups: []\n');
+    const counted = (n: number) => [
+      'rule_files: [rules.yaml]',
+      'evaluation_interval: 1m',
+      'tests:',
+      '  - interval: 2m30s',
+      '    input_series:',
+      "      - series: 'x'",
+      "        values: '0+1x10'",
+      '    promql_expr_test:',
+      '      - expr: count_over_time(x[5m])',
+      '        eval_time: 10m',
+      '        exp_samples:',
+      `          - value: ${n}`,
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(dir, 'three.yaml'), counted(3));
+    fs.writeFileSync(path.join(dir, 'two.yaml'), counted(2));
+    const [v2, v3] = prometheusBuilds();
+    const status = (bin: string, file: string) => spawnSync(bin, ['test', 'rules', file], { cwd: dir, encoding: 'utf8' }).status;
+    expect({ v2three: status(v2.promtool, 'three.yaml'), v3two: status(v3.promtool, 'two.yaml') }).toEqual({ v2three: 0, v3two: 0 });
+    expect({ v2two: status(v2.promtool, 'two.yaml'), v3three: status(v3.promtool, 'three.yaml') }).toEqual({ v2two: 1, v3three: 1 });
   });
 
   test('both report each release under its version', () => {
