@@ -72,17 +72,30 @@ function isMap(v: unknown): v is LogRecord {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function multiline(model: FluentBitConfigModel, f: FluentBitSection, events: Event[], flags: string): Event[] {
+/** What the multiline filter keeps between chunks (its buffered mode). */
+export interface MultilineState {
+  pending?: { event: Event; lines: string[]; state: string };
+}
+
+/**
+ * The multiline filter in parser mode, over one chunk. Line rules as in
+ * src/multiline/flb_ml_rule.c:355-398: in a continuation, the current state's non-start rules are
+ * tried first; then the start rules, which flush what was pending; a line neither matches
+ * flushes what was pending and goes out as it is. `flushAtEnd`: whether what is pending leaves
+ * with this chunk (unbuffered mode, plugins/filter_multiline/ml.c:884) or waits in `st`.
+ */
+function multiline(model: FluentBitConfigModel, f: FluentBitSection, events: Event[], flags: string,
+  st: MultilineState = {}, flushAtEnd = true): Event[] {
   const parserName = one(f, 'multiline.parser')!;
   const parser = model.multilineParsers.find((p) => p.name === parserName);
   if (!parser) throw new Error(`multiline parser ${parserName} is not defined`);
   const key = one(f, 'multiline.key_content')!;
   const rules = parser.rules.map((r) => ({ ...r, re: new RegExp(r.regex, flags) }));
   const out: Event[] = [];
-  let pending: { event: Event; lines: string[]; state: string } | undefined;
   const flush = () => {
+    const pending = st.pending;
     if (pending) out.push({ time: pending.event.time, record: { ...pending.event.record, [key]: pending.lines.join('\n') } });
-    pending = undefined;
+    st.pending = undefined;
   };
   for (const e of events) {
     const content = e.record[key];
@@ -91,23 +104,23 @@ function multiline(model: FluentBitConfigModel, f: FluentBitSection, events: Eve
       out.push(e);
       continue;
     }
-    if (pending) {
-      const cont = rules.find((r) => r.state === pending!.state && r.state !== 'start_state' && r.re.test(content));
+    if (st.pending) {
+      const cont = rules.find((r) => r.state === st.pending!.state && r.state !== 'start_state' && r.re.test(content));
       if (cont) {
-        pending.lines.push(content);
-        pending.state = cont.nextState;
+        st.pending.lines.push(content);
+        st.pending.state = cont.nextState;
         continue;
       }
-      flush();
     }
     const start = rules.find((r) => r.state === 'start_state' && r.re.test(content));
+    flush();
     if (start) {
-      pending = { event: e, lines: [content], state: start.nextState };
+      st.pending = { event: e, lines: [content], state: start.nextState };
     } else {
       out.push(e);
     }
   }
-  flush();
+  if (flushAtEnd) flush();
   return out;
 }
 
@@ -248,16 +261,25 @@ function modify(f: FluentBitSection, events: Event[]): Event[] {
       }
     }
     for (const [k, v] of pairs('add')) if (!(k in record)) record[k] = v;
+    for (const k of list(f.remove)) delete record[k];
     return { time: e.time, record };
   });
 }
 
-/** Runs the model's filters over events from the tail input. */
-export function runFilters(model: FluentBitConfigModel, events: Event[], meta: PodMeta, flags = ''): Event[] {
+/** How runFilterChain treats the multiline filter and reports each filter's records in and out. */
+export interface ChainOptions {
+  readonly state?: MultilineState;
+  readonly flushAtEnd?: (f: FluentBitSection) => boolean;
+  readonly onFilter?: (f: FluentBitSection, inRecords: number, outRecords: number) => void;
+}
+
+/** Runs the model's filters over one chunk of events from the tail input. */
+export function runFilterChain(model: FluentBitConfigModel, events: Event[], meta: PodMeta, flags: string, o: ChainOptions = {}): Event[] {
   let out = events;
   for (const f of model.filters) {
+    const inRecords = out.length;
     switch (f.name) {
-      case 'multiline': out = multiline(model, f, out, flags); break;
+      case 'multiline': out = multiline(model, f, out, flags, o.state ?? {}, o.flushAtEnd ? o.flushAtEnd(f) : true); break;
       case 'parser': out = parserFilter(model, f, out, flags); break;
       case 'grep': out = grep(f, out, flags); break;
       case 'kubernetes': out = kubernetes(f, out, meta); break;
@@ -265,8 +287,14 @@ export function runFilters(model: FluentBitConfigModel, events: Event[], meta: P
       case 'modify': out = modify(f, out); break;
       default: throw new Error(`filter ${f.name} is not simulated`);
     }
+    o.onFilter?.(f, inRecords, out.length);
   }
   return out;
+}
+
+/** Runs the model's filters over events from the tail input, as one chunk with everything flushed. */
+export function runFilters(model: FluentBitConfigModel, events: Event[], meta: PodMeta, flags = ''): Event[] {
+  return runFilterChain(model, events, meta, flags);
 }
 
 function replaceDots(v: any): any {
@@ -277,10 +305,25 @@ function replaceDots(v: any): any {
   return out;
 }
 
+/**
+ * The `@timestamp` the es output writes (plugins/out_es/es.c:474-487): the event time in UTC as
+ * `%Y-%m-%dT%H:%M:%S`, then `.%09` nanoseconds with Time_Key_Nanos, else `.%03` milliseconds,
+ * then `Z`. The event time keeps up to nanoseconds (the parsers' `%L`).
+ */
+export function esTimestamp(time: string | undefined, nanos: boolean): string | undefined {
+  if (time === undefined) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/.exec(time);
+  if (!m) throw new Error(`not an RFC 3339 time: ${time}`);
+  const seconds = new Date(`${m[1]}${m[3] === 'Z' ? 'Z' : m[3]}`).toISOString().slice(0, 19);
+  const frac = (m[2] ?? '').padEnd(9, '0').slice(0, 9);
+  return `${seconds}.${nanos ? frac : frac.slice(0, 3)}Z`;
+}
+
 /** The document the es output writes for an event. */
 export function esDocument(model: FluentBitConfigModel, e: Event): LogRecord {
   const out = model.outputs.find((o) => o.name === 'es');
   if (!out) throw new Error('no es output');
   const body = one(out, 'replace_dots') === 'On' ? replaceDots(e.record) : { ...e.record };
-  return { [one(out, 'time_key') ?? '@timestamp']: e.time, ...body };
+  const nanos = /^(on|true)$/i.test(one(out, 'time_key_nanos') ?? '');
+  return { [one(out, 'time_key') ?? '@timestamp']: esTimestamp(e.time, nanos), ...body };
 }
