@@ -6,6 +6,10 @@ import { FluentBitConfigModel, FluentBitSection } from '../../../src/logging/con
  * model. It runs the configuration's own regular expressions, so a test over it shows what
  * records the rendered configuration makes of RobustMQ's lines. `flags` is '' or 'm' (Onigmo's
  * `^`/`$` are line anchors, like JavaScript's `m`).
+ *
+ * Every modelled behaviour names the Fluent Bit source it follows, at tag v5.0.9 of
+ * github.com/fluent/fluent-bit. What happens across chunks, retries and shutdown is in
+ * ./engine.ts.
  */
 
 export type LogRecord = { [key: string]: any };
@@ -29,7 +33,12 @@ export function criLine(content: string, time = '2026-08-21T07:57:14.200000000Z'
   return `${time} ${stream} ${tag} ${content}`;
 }
 
-/** The built-in cri multiline parser: unwraps CRI lines and joins partial (P) lines. */
+/**
+ * The built-in cri multiline parser (src/multiline/flb_ml_parser_cri.c): the regex
+ * `^(?<time>.+?) (?<stream>stdout|stderr) (?<_p>F|P) (?<log>.*)$` (line 25), partial lines `P`
+ * joined until an `F` (FLB_ML_EQ with match_str "F" on `_p`, lines 66-72), the `time` key kept (time keep FLB_TRUE,
+ * line 41).
+ */
 export function unwrapCri(lines: string[]): Event[] {
   const re = /^(?<time>[^ ]+) (?<stream>stdout|stderr) (?<logtag>[^ ]*) (?<log>[\s\S]*)$/;
   const out: Event[] = [];
@@ -42,13 +51,13 @@ export function unwrapCri(lines: string[]): Event[] {
       partial += g.log;
       continue;
     }
-    out.push({ time: g.time, record: { stream: g.stream, _p: 'F', log: partial + g.log } });
+    out.push({ time: g.time, record: { time: g.time, stream: g.stream, _p: 'F', log: partial + g.log } });
     partial = '';
   }
   return out;
 }
 
-/** Docker's json-file line, as the built-in docker multiline parser unwraps it. */
+/** Docker's json-file line, as the built-in docker multiline parser unwraps it (src/multiline/flb_ml_parser_docker.c: JSON, `time` kept, line 36). */
 export function unwrapDocker(lines: string[]): Event[] {
   return lines.map((l) => {
     const o = JSON.parse(l);
@@ -124,6 +133,12 @@ function multiline(model: FluentBitConfigModel, f: FluentBitSection, events: Eve
   return out;
 }
 
+/**
+ * One parser (src/flb_parser_json.c, src/flb_parser_regex.c): a regex parser's named groups
+ * become keys, empty ones skipped with skip_empty_values (flb_parser_regex.c:57); the time_key
+ * becomes the record time and is removed unless time_keep (flb_parser_regex.c:92, the default
+ * off at src/flb_parser.c:1291).
+ */
 function applyParser(model: FluentBitConfigModel, name: string, value: string, flags: string): { fields: LogRecord; time?: string } | undefined {
   const def = model.parsers.find((p) => p.name === name);
   if (!def) throw new Error(`parser ${name} is not defined`);
@@ -158,6 +173,11 @@ function applyParser(model: FluentBitConfigModel, name: string, value: string, f
   return { fields, time };
 }
 
+/**
+ * The parser filter (plugins/filter_parser/filter_parser.c): the first parser that matches
+ * wins; with reserve_data the other keys are kept (line 237-252) and key_name itself only with
+ * preserve_key (line 312); a value no parser matches leaves the record as it was.
+ */
 function parserFilter(model: FluentBitConfigModel, f: FluentBitSection, events: Event[], flags: string): Event[] {
   const key = one(f, 'key_name')!;
   return events.map((e) => {
@@ -176,6 +196,11 @@ function parserFilter(model: FluentBitConfigModel, f: FluentBitSection, events: 
   });
 }
 
+/**
+ * The grep filter (plugins/filter_grep/grep.c:166-193, grep_filter_data): rules in order; a
+ * `regex` rule that does not match excludes, an `exclude` rule that matches excludes; a missing
+ * key does not match.
+ */
 function grep(f: FluentBitSection, events: Event[], flags: string): Event[] {
   const rules = [
     ...list(f.regex).map((r) => ({ keep: true, r })),
@@ -191,6 +216,11 @@ function grep(f: FluentBitSection, events: Event[], flags: string): Event[] {
   }));
 }
 
+/**
+ * The kubernetes filter (plugins/filter_kubernetes/kubernetes.c): with merge_log a JSON `log`
+ * is merged into the record (line 296-324) and removed unless keep_log (line 369); the
+ * metadata goes under `kubernetes` (the API lookup itself is not modelled: `meta` stands in).
+ */
 function kubernetes(f: FluentBitSection, events: Event[], meta: PodMeta): Event[] {
   return events.map((e) => {
     const record: LogRecord = { ...e.record };
@@ -210,6 +240,11 @@ function kubernetes(f: FluentBitSection, events: Event[], meta: PodMeta): Event[
   });
 }
 
+/**
+ * The nest filter (plugins/filter_nest/nest.c): `lift` moves a map's keys up, with add_prefix
+ * (apply_lifting_rules, line 473); `nest` moves the keys matching a wildcard under a new key,
+ * with remove_prefix (apply_nesting_rules, line 535). A record without the map is untouched.
+ */
 function nest(f: FluentBitSection, events: Event[]): Event[] {
   const op = one(f, 'operation');
   return events.map((e) => {
@@ -247,6 +282,11 @@ function nest(f: FluentBitSection, events: Event[]): Event[] {
   });
 }
 
+/**
+ * The modify filter (plugins/filter_modify/modify.c): `rename` only when the key exists and the
+ * new name does not (apply_rule_RENAME, line 955-977); `add` only when the key is missing
+ * (apply_rule_ADD, line 1165); `remove` (apply_rule_REMOVE, line 1208). Rules in order (line 1384).
+ */
 function modify(f: FluentBitSection, events: Event[]): Event[] {
   const pairs = (key: string) => list(f[key]).map((r) => {
     const sp = r.indexOf(' ');
@@ -297,6 +337,7 @@ export function runFilters(model: FluentBitConfigModel, events: Event[], meta: P
   return runFilterChain(model, events, meta, flags);
 }
 
+/** Replace_Dots (plugins/out_es/es.c:131): dots in keys become underscores, at every depth. */
 function replaceDots(v: any): any {
   if (Array.isArray(v)) return v.map(replaceDots);
   if (!isMap(v)) return v;
