@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LogIndexTemplate } from './es-template';
 import { ELASTICSEARCH_CREDENTIAL_ENV, ElasticsearchConnection, credentialEnv } from '../elasticsearch/connection';
+import { removeAddressLabelFromPods } from '../pods';
 
 /** Where the installer's files are mounted. */
 const CONFIG_DIR = '/es-template';
@@ -72,7 +73,13 @@ export class IndexTemplateJob extends Construct {
       .update([url, o.image, ...Object.entries(data).map(([k, v]) => `${k}\n${v}`)].join('\n'))
       .digest('hex').slice(0, 8);
     const base = `${o.name.slice(0, 42).replace(/-+$/, '')}-es-template`;
-    const labels = { ...o.labels, 'app.kubernetes.io/component': 'elasticsearch-setup' };
+    // Not Fluent Bit's selector labels: its Service must not select the installer's pod.
+    const labels: { [key: string]: string } = {
+      ...o.labels,
+      'app.kubernetes.io/name': 'elasticsearch-index-template',
+      'app.kubernetes.io/component': 'elasticsearch-setup',
+    };
+    delete labels['app.kubernetes.io/version'];
 
     this.configMap = new kplus.ConfigMap(this, 'Files', {
       metadata: { name: base, namespace: o.namespace, labels },
@@ -108,6 +115,9 @@ export class IndexTemplateJob extends Construct {
       ...credentialEnv(this, 'ElasticsearchSecret', o.connection),
     };
     if (o.template.policyName) env.POLICY_NAME = kplus.EnvValue.fromValue(o.template.policyName);
+
+    // cdk8s-plus labels pods with its construct-address label; keep the stable labels only.
+    removeAddressLabelFromPods(this.job);
 
     this.job.addContainer({
       name: 'install',

@@ -333,6 +333,16 @@ describe('the index template Job', () => {
     expect(pod.restartPolicy).toBe('Never');
   });
 
+  test('its pod is not selected by Fluent Bit\'s Service, and carries no construct-address label', () => {
+    const selector = one(objs, 'Service').spec.selector;
+    const podLabels = job.spec.template.metadata.labels;
+    expect(Object.entries(selector).every(([k, v]) => podLabels[k] === v)).toBe(false);
+    expect(podLabels).toEqual({
+      'app.kubernetes.io/name': 'elasticsearch-index-template', 'app.kubernetes.io/instance': 'fluent-bit',
+      'app.kubernetes.io/component': 'elasticsearch-setup', 'app.kubernetes.io/part-of': 'robustmq',
+    });
+  });
+
   test('non-root, read-only root filesystem, no capabilities, RuntimeDefault seccomp, no token', () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 });
     expect(pod.automountServiceAccountToken).toBe(false);
