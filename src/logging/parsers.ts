@@ -83,7 +83,7 @@ export const MULTILINE_START_REGEX = `^${ESC}${TIMESTAMP}[\\s\\S]*`;
  * It starts a record of its own, so it is never appended to the record before it (a DEBUG line
  * the level filter drops would take it along: issue 16, failure 6).
  */
-export const PANIC_START_REGEX = `^thread '[^']*' panicked at [\\s\\S]*`;
+export const PANIC_START_REGEX = '^thread \'[^\']*\' panicked at [\\s\\S]*';
 
 /**
  * A continuation line: neither a new timestamped text record, nor a panic's first line, nor a

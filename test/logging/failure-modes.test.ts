@@ -40,8 +40,18 @@ const BEFORE = parseYamlConfig(fs.readFileSync(path.join(__dirname, 'fixtures', 
 const ALERT_METRICS_BEFORE = ['fluentbit_output_dropped_records_total', 'fluentbit_output_retries_failed_total'];
 
 const ALERT_CTX: AlertContext = {
-  clusterLabel: 'robustmq_cluster', clusterName: 'prod-mq', namespace: 'robustmq', job: 'prod-mq', replicas: 3, scrapeTimeoutSeconds: 10,
-  dataClaimRegex: 'x', dataClaimNames: [], podNames: [], podRegex: 'x', containerName: 'broker-server', minHealthyNodes: 2,
+  clusterLabel: 'robustmq_cluster',
+  clusterName: 'prod-mq',
+  namespace: 'robustmq',
+  job: 'prod-mq',
+  replicas: 3,
+  scrapeTimeoutSeconds: 10,
+  dataClaimRegex: 'x',
+  dataClaimNames: [],
+  podNames: [],
+  podRegex: 'x',
+  containerName: 'broker-server',
+  minHealthyNodes: 2,
   logAgent: { job: 'fb', namespace: 'logging' },
 };
 const ALERT_METRICS_NOW = [...new Set(LOG_AGENT_ALERTS.flatMap((a) => a.expr(ALERT_CTX, 0).match(/fluentbit_[a-z_]+/g) ?? []))];

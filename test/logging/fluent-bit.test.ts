@@ -338,8 +338,10 @@ describe('the index template Job', () => {
     const podLabels = job.spec.template.metadata.labels;
     expect(Object.entries(selector).every(([k, v]) => podLabels[k] === v)).toBe(false);
     expect(podLabels).toEqual({
-      'app.kubernetes.io/name': 'elasticsearch-index-template', 'app.kubernetes.io/instance': 'fluent-bit',
-      'app.kubernetes.io/component': 'elasticsearch-setup', 'app.kubernetes.io/part-of': 'robustmq',
+      'app.kubernetes.io/name': 'elasticsearch-index-template',
+      'app.kubernetes.io/instance': 'fluent-bit',
+      'app.kubernetes.io/component': 'elasticsearch-setup',
+      'app.kubernetes.io/part-of': 'robustmq',
     });
   });
 
@@ -347,8 +349,14 @@ describe('the index template Job', () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 });
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(container.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-      privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
   });
 

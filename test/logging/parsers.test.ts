@@ -173,8 +173,11 @@ describe('RobustMQ text lines', () => {
   test('quoted span fields (tracing\'s Debug of a string), escapes inside the quotes', () => {
     // issue 16, failure 8
     expect(parseText('2026-08-21T07:57:14.123456Z  WARN mqtt_broker::handler::connection{client_id="c1"}: connection closed')).toEqual({
-      time: '2026-08-21T07:57:14.123456Z', level: 'WARN', target: 'mqtt_broker::handler::connection',
-      span_fields: '{client_id="c1"}', message: 'connection closed',
+      time: '2026-08-21T07:57:14.123456Z',
+      level: 'WARN',
+      target: 'mqtt_broker::handler::connection',
+      span_fields: '{client_id="c1"}',
+      message: 'connection closed',
     });
     const tricky = 'conn{client_id="a}b \\"q\\" {x" peer=Some(Peer { id: 1 })}:';
     for (const flags of ['', 'm']) {
