@@ -159,8 +159,8 @@ export interface FluentBitProps {
    */
   readonly elasticsearchIndex?: string;
   /**
-   * Write one index per day (`Logstash_Format`), so a retention policy can delete old days
-   * (see docs/logging.md for the matching ILM policy).
+   * Write one index per day (`Logstash_Format`), so a retention policy can delete old days:
+   * the index template Job installs the ILM policy (`logRetentionDays`).
    *
    * @default false
    */
