@@ -26,15 +26,22 @@ export interface LogIndexTemplateOptions {
   readonly daily: boolean;
   /** Days a daily index is kept before ILM deletes it. */
   readonly retentionDays: number;
-  /** The template's priority; above 200 so that Elasticsearch's built-in `logs-*` templates (priority 100) and user templates at 200 do not win. */
+  /**
+   * The template's priority: above 200, so that Elasticsearch's built-in templates (priority
+   * 100) and Fleet's integration templates (up to 200) do not win where patterns overlap.
+   */
   readonly priority: number;
 }
 
 /** The default retention of the daily indices, in days. */
 export const DEFAULT_LOG_RETENTION_DAYS = 14;
-/** The default priority of the template. */
-export const DEFAULT_LOG_TEMPLATE_PRIORITY = 500;
-/** Priorities allowed: above the built-in templates' 200, at most Elasticsearch's maximum (a Java long, kept to a safe integer). */
+/**
+ * The default priority of the template: 501, above the 500 that Elasticsearch's current
+ * documentation ("Index templates", avoid index pattern collisions) asks of a template whose
+ * pattern overlaps a built-in one.
+ */
+export const DEFAULT_LOG_TEMPLATE_PRIORITY = 501;
+/** Priorities allowed: above 200 (built-in templates have 100, Fleet's up to 200), at most a safe integer (Elasticsearch takes a Java long). */
 export const LOG_TEMPLATE_PRIORITY_RANGE = { min: 201, max: Number.MAX_SAFE_INTEGER } as const;
 
 /** The rendered template and policy, with their names (the paths they are PUT to). */
@@ -61,7 +68,7 @@ export function logIndexTemplateProblems(o: LogIndexTemplateOptions): Array<[str
   push('retentionDays', o.retentionDays, Number.isInteger(o.retentionDays) && o.retentionDays > 0 ? undefined : 'must be a whole number of days, at least 1');
   push('priority', o.priority, Number.isInteger(o.priority) && o.priority >= LOG_TEMPLATE_PRIORITY_RANGE.min && o.priority <= LOG_TEMPLATE_PRIORITY_RANGE.max
     ? undefined
-    : `must be a whole number from ${LOG_TEMPLATE_PRIORITY_RANGE.min} (above the built-in templates' 200) to ${LOG_TEMPLATE_PRIORITY_RANGE.max}`);
+    : `must be a whole number from ${LOG_TEMPLATE_PRIORITY_RANGE.min} (above 200: built-in templates have 100, Fleet's up to 200) to ${LOG_TEMPLATE_PRIORITY_RANGE.max}`);
   return out;
 }
 

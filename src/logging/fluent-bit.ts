@@ -226,10 +226,10 @@ export interface FluentBitProps {
    */
   readonly indexTemplateImage?: string;
   /**
-   * The priority of the index template: above 200, so Elasticsearch's built-in `logs-*`
-   * templates and templates at 200 do not win.
+   * The priority of the index template: above 200, so Elasticsearch's built-in templates
+   * (100) and Fleet's integration templates (up to 200) do not win where patterns overlap.
    *
-   * @default 500
+   * @default 501
    */
   readonly indexTemplatePriority?: number;
   /**
@@ -278,7 +278,7 @@ export interface FluentBitProps {
    */
   readonly tagPrefix?: string;
   /**
-   * In-memory buffer cap of the tail input (and the multiline emitter), a Fluent Bit size.
+   * In-memory buffer cap of the tail input, a Fluent Bit size.
    *
    * @default '50MB'
    */

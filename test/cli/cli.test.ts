@@ -289,7 +289,7 @@ describe('es-template', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.out);
     expect(Object.keys(out)).toEqual(['_index_template/robustmq-logs']);
-    expect(out['_index_template/robustmq-logs']).toMatchObject({ index_patterns: ['robustmq-logs'], priority: 500 });
+    expect(out['_index_template/robustmq-logs']).toMatchObject({ index_patterns: ['robustmq-logs'], priority: 501 });
     expect(out['_index_template/robustmq-logs'].template.mappings.properties['@timestamp'].type).toBe('date_nanos');
 
     const daily = JSON.parse(run(['es-template', '--elasticsearch-daily-indices', '--log-retention-days', '30',

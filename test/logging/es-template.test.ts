@@ -21,7 +21,7 @@ describe('the index template', () => {
   test('composable, above the built-in templates, for the daily indices, with the ILM policy', () => {
     const t = logIndexTemplate(DAILY);
     expect(t.templateName).toBe('robustmq-logs');
-    expect(t.template).toMatchObject({ index_patterns: ['robustmq-logs-*'], priority: 500 });
+    expect(t.template).toMatchObject({ index_patterns: ['robustmq-logs-*'], priority: 501 });
     expect(t.template.priority as number).toBeGreaterThan(200);
     expect((t.template.template as any).settings).toEqual({ 'index.mapping.ignore_malformed': true, 'index.lifecycle.name': 'robustmq-logs-retention' });
     expect(t.policyName).toBe('robustmq-logs-retention');

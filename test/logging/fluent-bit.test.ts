@@ -387,7 +387,7 @@ describe('the index template Job', () => {
     const none = setup({ indexTemplateJob: false });
     expect(Testing.synth(none.logs).map((o) => o.kind)).not.toContain('Job');
     expect(none.fb.indexTemplateJob).toBeUndefined();
-    expect(JSON.parse(none.fb.indexTemplateJson).priority).toBe(500);
+    expect(JSON.parse(none.fb.indexTemplateJson).priority).toBe(501);
   });
 
   test.each([
