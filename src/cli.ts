@@ -7,7 +7,8 @@ import { thresholdProblem } from './alerts/engine';
 import { RuleFiles } from './alerts/rule-file';
 import { alertNameProblem, latencyThresholdSeconds } from './alerts/rules';
 import { writeHelmChart } from './helm';
-import { FluentBitConfigFormat } from './logging/fluent-bit';
+import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_LOG_TEMPLATE_PRIORITY } from './logging/es-template';
+import { FluentBit, FluentBitConfigFormat } from './logging/fluent-bit';
 import { ClientProtocol, RobustMqLogLevel } from './robustmq/facts';
 import { DEFAULT_STACK_OPTIONS, STACK_CHART, StackOptions, buildStack } from './stack';
 import { JaegerStorage } from './tracing/facts';
@@ -33,11 +34,12 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
-type Command = 'synth' | 'rules' | 'rule-tests';
+type Command = 'synth' | 'rules' | 'rule-tests' | 'es-template';
 const COMMANDS: { [c in Command]: string } = {
   'synth': `write the stack as Kubernetes YAML (--out DIR, default ${DEFAULT_MANIFEST_DIR})`,
   'rules': 'write the alert and recording rules as a plain Prometheus rule file (--out FILE, default stdout)',
   'rule-tests': 'write promtool unit tests for every alert (--out FILE, default stdout)',
+  'es-template': 'write the Elasticsearch index template and ILM policy as JSON, keyed by the path to PUT each to (--out FILE, default stdout)',
 };
 
 interface FlagSpec {
@@ -80,6 +82,10 @@ const FLAGS: FlagSpec[] = [
   { name: 'elasticsearch-secret', value: 'NAME', help: "Secret with keys 'username' and 'password' for Elasticsearch", default: 'no authentication' },
   { name: 'elasticsearch-tls', value: '', help: 'talk TLS to Elasticsearch' },
   { name: 'fluent-bit-config-format', value: 'FORMAT', help: "Fluent Bit configuration format: 'yaml' or 'classic'", default: DEFAULT_STACK_OPTIONS.fluentBitConfigFormat },
+  { name: 'elasticsearch-daily-indices', value: '', help: 'write daily indices <index>-YYYY.MM.DD, deleted by age by the ILM policy' },
+  { name: 'log-retention-days', value: 'DAYS', help: 'days a daily index is kept (needs --elasticsearch-daily-indices)', default: String(DEFAULT_LOG_RETENTION_DAYS) },
+  { name: 'index-template-priority', value: 'N', help: 'priority of the index template, above 200', default: String(DEFAULT_LOG_TEMPLATE_PRIORITY) },
+  { name: 'no-index-template-job', value: '', help: 'emit no Job installing the index template (install the es-template output yourself)' },
   { name: 'log-level-min', value: 'LEVEL', help: 'ship RobustMQ records of this level and above', default: 'INFO' },
   { name: 'no-logs', value: '', help: 'deploy no Fluent Bit' },
   { name: 'no-tracing', value: '', help: 'deploy no Jaeger and set no OpenTelemetry variables' },
@@ -114,6 +120,10 @@ const FLAG_READERS: { [flag: string]: string[] } = {
   'elasticsearch-tls': ['no-logs'],
   'fluent-bit-config-format': ['no-logs'],
   'log-level-min': ['no-logs'],
+  'elasticsearch-daily-indices': ['no-logs'],
+  'log-retention-days': ['no-logs'],
+  'index-template-priority': ['no-logs'],
+  'no-index-template-job': ['no-logs'],
   'jaeger-storage': ['no-tracing'],
   'jaeger-namespace': ['no-tracing'],
 };
@@ -133,6 +143,8 @@ const FIELD_FLAGS: { [field: string]: string } = {
   'tls.enabled': 'elasticsearch-tls',
   'configFormat': 'fluent-bit-config-format',
   'logLevelMin': 'log-level-min',
+  'logRetentionDays': 'log-retention-days',
+  'indexTemplatePriority': 'index-template-priority',
   'storage': 'jaeger-storage',
 };
 
@@ -319,6 +331,13 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
   if (flags.has('elasticsearch-tls')) o.elasticsearchTls = true;
   text('fluent-bit-config-format', configFormat, (v) => { o.fluentBitConfigFormat = v as FluentBitConfigFormat; });
   text('log-level-min', logLevelName, (v) => { o.logLevelMin = v.toLowerCase() as RobustMqLogLevel; });
+  if (flags.has('elasticsearch-daily-indices')) o.elasticsearchDailyIndices = true;
+  // Validated by the FluentBit construct (its refusals name the flags).
+  text('log-retention-days', (v) => (/^[0-9]+$/.test(v) ? undefined : 'must be a whole number of days, at least 1'),
+    (v) => { o.logRetentionDays = wholeNumber(v); });
+  text('index-template-priority', (v) => (/^[0-9]+$/.test(v) ? undefined : 'must be a whole number above 200'),
+    (v) => { o.indexTemplatePriority = wholeNumber(v); });
+  if (flags.has('no-index-template-job')) o.indexTemplateJob = false;
   if (flags.has('no-logs')) o.logs = false;
   if (flags.has('no-tracing')) o.tracing = false;
   text('jaeger-storage', (v) => tracingChecks.jaegerStorage(v), (v) => { o.jaegerStorage = v as JaegerStorage; });
@@ -423,6 +442,12 @@ export function main(argv: string[], io: CliIo = {
       }
       checkWritableDir('out', out, path.dirname(file));
     }
+    if (command === 'es-template') {
+      if (options.logs === false) throw new FlagError(`--no-logs leaves '${command}' nothing to write`);
+      const { observability } = buildStack(new App({ outdir: path.resolve(DEFAULT_MANIFEST_DIR) }), options);
+      writeOut(io, out, esTemplateJson(observability.fluentBit!));
+      return 0;
+    }
     if (options.alerts === false) {
       throw new FlagError(`--no-alerts leaves '${command}' nothing to write`);
     }
@@ -445,6 +470,14 @@ export function main(argv: string[], io: CliIo = {
     }
     throw e;
   }
+}
+
+/** The index template and ILM policy of a Fluent Bit, keyed by the Elasticsearch path each is PUT to (policy first). */
+function esTemplateJson(fb: FluentBit): string {
+  const out: { [path: string]: unknown } = {};
+  if (fb.ilmPolicyName && fb.ilmPolicyJson) out[`_ilm/policy/${fb.ilmPolicyName}`] = JSON.parse(fb.ilmPolicyJson);
+  out[`_index_template/${fb.indexTemplateName}`] = JSON.parse(fb.indexTemplateJson);
+  return `${JSON.stringify(out, null, 2)}\n`;
 }
 
 /** The package's version, from its package.json. */

@@ -51,6 +51,14 @@ export interface StackOptions {
   readonly elasticsearchTls?: boolean;
   readonly fluentBitConfigFormat: FluentBitConfigFormat;
   readonly logLevelMin: RobustMqLogLevel;
+  /** Daily indices `<index>-YYYY.MM.DD`, which the ILM retention policy deletes by age. */
+  readonly elasticsearchDailyIndices?: boolean;
+  /** Days a daily index is kept. */
+  readonly logRetentionDays?: number;
+  /** The index template's priority. */
+  readonly indexTemplatePriority?: number;
+  /** Whether to emit the Job that installs the index template. */
+  readonly indexTemplateJob?: boolean;
   /** Whether to deploy Jaeger and point the RobustMQ pods' OpenTelemetry variables at it. */
   readonly tracing: boolean;
   readonly jaegerStorage: JaegerStorage;
@@ -141,6 +149,10 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       enabled: o.logs,
       configFormat: o.fluentBitConfigFormat,
       logLevelMin: o.logLevelMin,
+      elasticsearchDailyIndices: o.elasticsearchDailyIndices,
+      logRetentionDays: o.logRetentionDays,
+      indexTemplatePriority: o.indexTemplatePriority,
+      indexTemplateJob: o.indexTemplateJob,
     },
     tracing: {
       enabled: o.tracing,

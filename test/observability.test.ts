@@ -19,7 +19,7 @@ describe('RobustMqObservability', () => {
     const objs = Testing.synth(chart);
     validateAll(objs);
     expect(new Set(objs.map((x) => x.kind))).toEqual(new Set(['ConfigMap', 'Service', 'StatefulSet', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceMonitor',
-      'PrometheusRule', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'DaemonSet', 'Deployment']));
+      'PrometheusRule', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'DaemonSet', 'Deployment', 'Job']));
   });
 
   test('every part can be turned off', () => {

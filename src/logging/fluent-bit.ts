@@ -3,6 +3,10 @@ import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { FluentBitConfigModel, configModelProblem, renderConfig } from './config';
+import {
+  DEFAULT_LOG_RETENTION_DAYS, DEFAULT_LOG_TEMPLATE_PRIORITY, LogIndexTemplate, logIndexTemplate, logIndexTemplateProblems,
+} from './es-template';
+import { IndexTemplateJob } from './es-template-job';
 import { robustMqPipeline } from './pipeline';
 import { DEFAULT_LOG_INDEX } from './schema';
 import {
@@ -155,8 +159,8 @@ export interface FluentBitProps {
    */
   readonly elasticsearchIndex?: string;
   /**
-   * Write one index per day (`Logstash_Format`), so a retention policy can delete old days
-   * (see docs/logging.md for the matching ILM policy).
+   * Write one index per day (`Logstash_Format`), so a retention policy can delete old days:
+   * the index template Job installs the ILM policy (`logRetentionDays`).
    *
    * @default false
    */
@@ -206,6 +210,36 @@ export interface FluentBitProps {
    */
   readonly retryLimit?: number;
   /**
+   * Emit a Job that installs the Elasticsearch index template (and, with
+   * `elasticsearchDailyIndices`, the ILM retention policy) before records arrive, with the
+   * credentials of the same Secret. Without it, install the JSON of `cdk8s-robustmq-observability
+   * es-template` yourself: Elasticsearch's dynamic mapping can refuse a record, and Fluent Bit
+   * loses such a record silently (docs/logging.md).
+   *
+   * @default true
+   */
+  readonly indexTemplateJob?: boolean;
+  /**
+   * The image of the index template Job: any image with `/bin/sh`, `sed` and curl 7.76 or later.
+   *
+   * @default FluentBit.DEFAULT_INDEX_TEMPLATE_IMAGE
+   */
+  readonly indexTemplateImage?: string;
+  /**
+   * The priority of the index template: above 200, so Elasticsearch's built-in templates
+   * (100) and Fleet's integration templates (up to 200) do not win where patterns overlap.
+   *
+   * @default 501
+   */
+  readonly indexTemplatePriority?: number;
+  /**
+   * Days a daily index is kept before the ILM policy deletes it. Needs
+   * `elasticsearchDailyIndices` (ILM deletes whole indices).
+   *
+   * @default 14
+   */
+  readonly logRetentionDays?: number;
+  /**
    * Most disk the output's buffered chunks may take while Elasticsearch is unreachable; past
    * it the oldest chunks are dropped. A Fluent Bit size.
    *
@@ -244,7 +278,7 @@ export interface FluentBitProps {
    */
   readonly tagPrefix?: string;
   /**
-   * In-memory buffer cap of the tail input (and the multiline emitter), a Fluent Bit size.
+   * In-memory buffer cap of the tail input, a Fluent Bit size.
    *
    * @default '50MB'
    */
@@ -309,6 +343,8 @@ export interface FluentBitProps {
 export class FluentBit extends Construct {
   /** The Fluent Bit image this library is tested with (5.0 serves `/api/v2/health`). */
   public static readonly DEFAULT_IMAGE = 'cr.fluentbit.io/fluent/fluent-bit:5.0.9';
+  /** The image of the index template Job (curl). */
+  public static readonly DEFAULT_INDEX_TEMPLATE_IMAGE = 'curlimages/curl:8.11.1';
 
   /** The DaemonSet: one Fluent Bit pod per node. */
   public readonly daemonSet: kplus.DaemonSet;
@@ -355,6 +391,16 @@ export class FluentBit extends Construct {
   public readonly metricsPath: string;
   /** The image. */
   public readonly image: string;
+  /** The index template's name (`PUT _index_template/<name>`). */
+  public readonly indexTemplateName: string;
+  /** The index template, as JSON. */
+  public readonly indexTemplateJson: string;
+  /** The ILM policy's name (`PUT _ilm/policy/<name>`), with daily indices only. */
+  public readonly ilmPolicyName?: string;
+  /** The ILM retention policy, as JSON, with daily indices only. */
+  public readonly ilmPolicyJson?: string;
+  /** The Job that installs the template and the policy, unless `indexTemplateJob` is false. */
+  public readonly indexTemplateJob?: kplus.Job;
 
   constructor(scope: Construct, id: string, props: FluentBitProps = {}) {
     super(scope, id);
@@ -384,6 +430,21 @@ export class FluentBit extends Construct {
     const tls = connection.tls;
     const tlsVerify = connection.tlsVerify;
     if (props.retryLimit !== undefined) check(this, KIND, 'retryLimit', props.retryLimit, checks.integer(props.retryLimit, 1));
+    const indexTemplateImage = props.indexTemplateImage ?? FluentBit.DEFAULT_INDEX_TEMPLATE_IMAGE;
+    check(this, KIND, 'indexTemplateImage', indexTemplateImage, checks.image(indexTemplateImage));
+    if (props.logRetentionDays !== undefined && !daily) {
+      invalid(this, KIND, 'logRetentionDays', props.logRetentionDays,
+        'needs elasticsearchDailyIndices: ILM deletes whole indices, and the single index would be deleted with every record in it');
+    }
+    const templateOptions = {
+      index,
+      daily,
+      retentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      priority: props.indexTemplatePriority ?? DEFAULT_LOG_TEMPLATE_PRIORITY,
+    };
+    const templateFields: { [field: string]: string } = { retentionDays: 'logRetentionDays', priority: 'indexTemplatePriority', index: names.index };
+    for (const [field, value, problem] of logIndexTemplateProblems(templateOptions)) invalid(this, KIND, templateFields[field], value, problem);
+    const template: LogIndexTemplate = logIndexTemplate(templateOptions, `${KIND} '${this.node.path}'`);
     const storageTotalLimitSize = props.storageTotalLimitSize ?? '2G';
     check(this, KIND, 'storageTotalLimitSize', storageTotalLimitSize, fluentBitSize(storageTotalLimitSize));
 
@@ -431,6 +492,10 @@ export class FluentBit extends Construct {
     this.indexPattern = daily ? `${index}-*` : index;
     this.metricsPortName = METRICS_PORT_NAME;
     this.metricsPath = METRICS_PATH;
+    this.indexTemplateName = template.templateName;
+    this.indexTemplateJson = JSON.stringify(template.template, null, 2);
+    this.ilmPolicyName = template.policyName;
+    this.ilmPolicyJson = template.policy ? JSON.stringify(template.policy, null, 2) : undefined;
 
     const caSecret = connection.caSecret;
     const caFile = caSecret ? `${TLS_DIR}/ca.crt` : undefined;
@@ -581,7 +646,9 @@ export class FluentBit extends Construct {
         memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
       },
       // Alive while the HTTP server answers; Ready while outputs stay within the health check's
-      // error and retry-failure limits (an Elasticsearch outage makes pods unready, never restarts them).
+      // error and retry-failure limits (src/http_server/api/v1/health.c:82). With Retry_Limit
+      // no_limits an outage fails no retry, so it leaves the pods ready: the alerts on retries
+      // and the storage backlog report it (docs/logging.md).
       liveness: kplus.Probe.fromHttpGet(LIVENESS_PATH, {
         port: HTTP_PORT, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10), failureThreshold: 3,
       }),
@@ -593,6 +660,13 @@ export class FluentBit extends Construct {
     // cdk8s-plus labels pods with its construct-address label; select on the stable labels only.
     removeAddressLabelFromPods(this.daemonSet);
     canonicalMemoryQuantities(this.daemonSet);
+
+    // ---- Elasticsearch's side: the index template (and retention policy) ----
+    if (props.indexTemplateJob ?? true) {
+      this.indexTemplateJob = new IndexTemplateJob(this, 'IndexTemplate', {
+        name, namespace, labels, image: indexTemplateImage, connection, template,
+      }).job;
+    }
 
     // ---- its own metrics ----
     const monitoring = props.monitoring ?? {};

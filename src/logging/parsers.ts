@@ -33,10 +33,21 @@ const SPAN_NAME = '[A-Za-z_][A-Za-z0-9_]*';
 /** A target: a Rust module path `crate::module::sub`, or a custom target. */
 const TARGET_SEGMENT = '[A-Za-z0-9_.-]+';
 const TARGET = `${TARGET_SEGMENT}(?:::${TARGET_SEGMENT})*`;
+/**
+ * A quoted value as tracing's Debug formatting writes a string field, `"c1"`, `"a \"b\" }"`:
+ * backslash escapes inside, so a `}` or a quote inside the value does not end the fields.
+ */
+const QUOTED = '\\x22(?:[^\\x22\\\\]|\\\\[\\s\\S])*\\x22';
+/**
+ * A span's fields between braces, `{client_id="c1" peer=Some(Peer { id: 1 })}`: quoted values,
+ * one level of nested braces (Debug of a struct), anything else but braces and quotes (ANSI codes
+ * included).
+ */
+const FIELDS = `\\{(?:[^{}\\x22]|${QUOTED}|\\{(?:[^{}\\x22]|${QUOTED})*\\})*\\}`;
 /** One span of the prefix: `name:` or `name{field=value ...}:`, each part possibly wrapped in escape codes. */
-const SPAN = `${ESC}${SPAN_NAME}${ESC}(?:\\{[^}]*\\}${ESC})?:${ESC}`;
+const SPAN = `${ESC}${SPAN_NAME}${ESC}(?:${FIELDS}${ESC})?:${ESC}`;
 /** A span with fields. */
-const SPAN_WITH_FIELDS = `${ESC}${SPAN_NAME}${ESC}\\{[^}]*\\}${ESC}:${ESC}`;
+const SPAN_WITH_FIELDS = `${ESC}${SPAN_NAME}${ESC}${FIELDS}${ESC}:${ESC}`;
 
 /**
  * The span prefix before the target. Text cannot tell `span: target: message` from
@@ -48,15 +59,18 @@ const SPAN_WITH_FIELDS = `${ESC}${SPAN_NAME}${ESC}\\{[^}]*\\}${ESC}:${ESC}`;
 const SPAN_PREFIX = `(?<${LOG_FIELDS.spanPath}>(?:${SPAN})*${SPAN_WITH_FIELDS}(?:${SPAN})*|(?:${SPAN})+(?=[ ]${ESC}${TARGET_SEGMENT}::))[ ]`;
 
 /**
- * RobustMQ's default text line: `<time> <LEVEL> [spans ]<target>: <message>`, the level
- * right-aligned to 5 characters, with ANSI colour codes when `ansi = true`. The message runs
- * to the end of the record, across the lines a multiline record joined.
+ * RobustMQ's default text line: `<time> <LEVEL> [spans ]<target>[{fields}]: <message>`, the
+ * level right-aligned to 5 characters, with ANSI colour codes when `ansi = true`. The message
+ * runs to the end of the record, across the lines a multiline record joined. A target directly
+ * followed by fields, `mqtt_broker::handler::connection{client_id="c1"}: connection closed` (a
+ * span named by its module path, with no separate target), keeps the fields in
+ * LOG_FIELDS.spanFields.
  */
 export const ROBUSTMQ_TEXT_REGEX = [
   `^${ESC}(?<${TEXT_TIME_GROUP}>${TIMESTAMP})${ESC}[ ]+${ESC}[ ]*`,
   `(?<${LOG_FIELDS.level}>${LOG_LEVELS.join('|')})${ESC}[ ]+`,
   `(?:${SPAN_PREFIX})?`,
-  `${ESC}(?<${LOG_FIELDS.component}>${TARGET})${ESC}:${ESC}[ ]`,
+  `${ESC}(?<${LOG_FIELDS.component}>${TARGET})${ESC}(?:(?<${LOG_FIELDS.spanFields}>${FIELDS})${ESC})?:${ESC}[ ]`,
   `(?<${LOG_FIELDS.message}>[\\s\\S]*)`,
 ].join('');
 
@@ -64,11 +78,19 @@ export const ROBUSTMQ_TEXT_REGEX = [
 export const MULTILINE_START_REGEX = `^${ESC}${TIMESTAMP}[\\s\\S]*`;
 
 /**
- * A continuation line: neither a new timestamped text record nor a JSON-format record
- * (`{"...`), such as the lines of the pretty-printed config dump RobustMQ logs at start-up,
- * or a panic's backtrace.
+ * The first line of a Rust panic, which the standard library writes to stderr without a
+ * timestamp: `thread 'main' panicked at src/main.rs:2:5:` (`'<unnamed>'` for an unnamed thread).
+ * It starts a record of its own, so it is never appended to the record before it (a DEBUG line
+ * the level filter drops would take it along: issue 16, failure 6).
  */
-export const MULTILINE_CONTINUATION_REGEX = `^(?!${ESC}${TIMESTAMP})(?!\\{\\x22)[\\s\\S]*`;
+export const PANIC_START_REGEX = '^thread \'[^\']*\' panicked at [\\s\\S]*';
+
+/**
+ * A continuation line: neither a new timestamped text record, nor a panic's first line, nor a
+ * JSON-format record (`{"...`), such as the lines of the pretty-printed config dump RobustMQ logs
+ * at start-up, or a panic's message and backtrace.
+ */
+export const MULTILINE_CONTINUATION_REGEX = `^(?!${ESC}${TIMESTAMP})(?!thread '[^']*' panicked at )(?!\\{\\x22)[\\s\\S]*`;
 
 /** The parser of RobustMQ's JSON lines. */
 export function robustMqJsonParser(): FluentBitSection {
@@ -94,13 +116,19 @@ export function robustMqTextParser(): FluentBitSection {
   };
 }
 
-/** The multiline parser keyed on the leading timestamp. */
+/**
+ * The multiline parser keyed on the leading timestamp and on a panic's first line. Fluent Bit
+ * tries the continuation rules of the current state first and only then the start rules
+ * (src/multiline/flb_ml_rule.c:355-398), which is why the continuation rule excludes both
+ * kinds of first line.
+ */
 export function robustMqMultilineParser(flushTimeoutMs = 1000): MultilineParserModel {
   return {
     name: PARSER_NAMES.multiline,
     properties: { type: 'regex', flush_timeout: String(flushTimeoutMs) },
     rules: [
       { state: 'start_state', regex: MULTILINE_START_REGEX, nextState: 'cont' },
+      { state: 'start_state', regex: PANIC_START_REGEX, nextState: 'cont' },
       { state: 'cont', regex: MULTILINE_CONTINUATION_REGEX, nextState: 'cont' },
     ],
   };

@@ -22,6 +22,9 @@ export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccoun
 /** The in-cluster API server address. */
 export const KUBE_URL = 'https://kubernetes.default.svc:443';
 
+/** The key the runtime's multiline parser (cri, docker) leaves in every record. */
+const RUNTIME_TIME_KEY = 'time';
+
 /** Prefix under which tracing's event fields are lifted before the chosen ones are renamed. */
 const EVENT_FIELD_PREFIX = 'fields_';
 
@@ -130,17 +133,23 @@ export function robustMqPipeline(o: RobustMqPipelineOptions): FluentBitConfigMod
   };
 
   const filters: FluentBitSection[] = [
-    // Text format only: join continuation lines (the start-up config dump) to their record.
+    // Text format only: join continuation lines (the start-up config dump, a panic's lines) to
+    // their record. `buffer off`: the filter joins the lines of each chunk the tail input appends
+    // and flushes what is pending before it returns (plugins/filter_multiline/ml.c:884,
+    // "flush all pending data (there is no auto-flush when unbuffered)"), so no record ever waits
+    // in the filter past the offset the tail input has committed. In the default buffered mode
+    // the waiting record lives only in the filter's memory (ml.c:957 returns 0 records and
+    // re-emits later through an emitter input) and SIGTERM destroys it unsent (cb_ml_exit,
+    // ml.c:964, calls flb_ml_destroy, src/multiline/flb_ml.c:991, which frees the groups without
+    // flushing them): issue 16, failure 1. The price: a record whose lines the tail input read in
+    // two chunks is shipped as two records (tail appends once per read, in_tail/tail_file.c:984).
     {
       'name': 'multiline',
       'alias': `${o.tagPrefix}_multiline`,
       'match': match,
       'multiline.key_content': 'log',
       'multiline.parser': PARSER_NAMES.multiline,
-      'flush_ms': '2000',
-      'emitter_name': `${o.tagPrefix}_multiline_emitter`,
-      'emitter_storage.type': 'filesystem',
-      'emitter_mem_buf_limit': o.memBufLimit,
+      'buffer': 'off',
     },
     // RobustMQ's JSON line first, then its text format; a line neither parses keeps its `log`.
     {
@@ -213,6 +222,10 @@ export function robustMqPipeline(o: RobustMqPipelineOptions): FluentBitConfigMod
         `log ${LOG_FIELDS.message}`,
       ],
       add: `${LOG_FIELDS.cluster} ${o.clusterName}`,
+      // The cri parser keeps the runtime's `time` key (time keep FLB_TRUE,
+      // src/multiline/flb_ml_parser_cri.c:41), docker's keeps its own: the event time is already
+      // the record's timestamp, so the key would only be a second, differently typed copy.
+      remove: RUNTIME_TIME_KEY,
     },
     {
       name: 'nest',
@@ -243,13 +256,24 @@ export function robustMqPipeline(o: RobustMqPipelineOptions): FluentBitConfigMod
   }
   Object.assign(output, {
     time_key: LOG_FIELDS.time,
+    // Nanoseconds in `@timestamp` (plugins/out_es/es.c:477-483): without it the output writes
+    // milliseconds (`%03`), and RobustMQ's microseconds are cut.
+    time_key_nanos: 'On',
     // Elasticsearch 8 refuses `_type`: no Type, and suppress it.
     suppress_type_name: 'On',
-    // A retried chunk writes the same ids: Elasticsearch answers 409 for records it already has,
-    // which the output counts as done, so retries never duplicate.
+    // Every record gets an id hashed from its content (es.c:551-556, MurmurHash3 of the packed
+    // record including @timestamp), and the bulk action is `index`, not the default `create`
+    // (es.c:1362, plugins/out_es/es_conf.c:305): a chunk retried after Elasticsearch stored it but
+    // the reply was lost overwrites the same documents (200) instead of answering 409 for each,
+    // which the output never counts as success (es.c:863-868) and so retries forever.
     generate_id: 'On',
+    write_operation: 'index',
     replace_dots: 'On',
     trace_error: 'On',
+    // Never give a chunk up: with a limit the engine drops the chunk once attempts reach it
+    // (src/flb_task.c:326, src/flb_engine.c:499-500). An outage therefore never fails a retry and
+    // never trips the health check (src/http_server/api/v1/health.c:82 counts only errors and
+    // retries_failed); it shows in fluentbit_output_retries_total and the storage backlog.
     retry_limit: es.retryLimit === undefined ? 'no_limits' : String(es.retryLimit),
     tls: es.tls ? 'On' : 'Off',
   });

@@ -23,6 +23,11 @@ export const LOG_FIELDS = {
   spans: 'spans',
   /** The span prefix of a text-format line, `conn{client_id=c1}:publish{topic=t}:` (text format only). */
   spanPath: 'span_path',
+  /**
+   * The fields written right after the target, `{client_id="c1"}` in
+   * `mqtt_broker::handler::connection{client_id="c1"}: connection closed` (text format only).
+   */
+  spanFields: 'span_fields',
   /** The record's other event fields (tracing's `fields` without `message`, `trace_id` and `span_id`). */
   eventFields: 'fields',
   /** Pod name (Fluent Bit kubernetes filter). */

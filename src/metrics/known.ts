@@ -28,7 +28,13 @@ export const DECLARED_METRICS: { readonly [origin: string]: readonly string[] } 
     'fluentbit_filter_records_total', 'fluentbit_filter_drop_records_total', 'fluentbit_filter_add_records_total',
     'fluentbit_output_proc_records_total', 'fluentbit_output_proc_bytes_total', 'fluentbit_output_errors_total',
     'fluentbit_output_retries_total', 'fluentbit_output_retries_failed_total', 'fluentbit_output_dropped_records_total',
-    'fluentbit_output_retried_records_total',
+    'fluentbit_output_retried_records_total', 'fluentbit_output_chunk_available_capacity_percent',
+    // storage.metrics On: src/flb_storage.c:38-60 (global) and src/flb_input.c:1443-1501 (per input)
+    'fluentbit_storage_chunks', 'fluentbit_storage_mem_chunks', 'fluentbit_storage_fs_chunks',
+    'fluentbit_storage_fs_chunks_up', 'fluentbit_storage_fs_chunks_down',
+    'fluentbit_input_storage_overlimit', 'fluentbit_input_storage_memory_bytes', 'fluentbit_input_storage_chunks',
+    'fluentbit_input_storage_chunks_up', 'fluentbit_input_storage_chunks_down', 'fluentbit_input_storage_chunks_busy',
+    'fluentbit_input_storage_chunks_busy_bytes',
   ],
   'jaeger': [
     'otelcol_receiver_accepted_spans', 'otelcol_receiver_refused_spans',

@@ -70,9 +70,11 @@ describe('default PrometheusRule', () => {
   });
 
   test("the log pipeline's alerts watch the stack's Fluent Bit by its job and namespace", () => {
-    const dropped = alerts.find((a) => a.alert === 'RobustMQLogsDropped');
-    expect(dropped.expr).toBe('sum by (namespace, pod) (rate(fluentbit_output_dropped_records_total{job="robustmq-cluster-fluent-bit", namespace="monitoring"}[5m])) > 0');
-    expect(alerts.find((a) => a.alert === 'RobustMQLogAgentDown').expr).toBe('up{job="robustmq-cluster-fluent-bit", namespace="monitoring"} == 0');
+    const sel = 'job="robustmq-cluster-fluent-bit", namespace="monitoring"';
+    expect(alerts.find((a) => a.alert === 'RobustMQLogsRetrying').expr).toBe(`sum by (namespace, pod) (rate(fluentbit_output_retries_total{${sel}}[5m])) > 0`);
+    expect(alerts.find((a) => a.alert === 'RobustMQLogsLost').expr).toBe(`sum by (namespace, pod) (increase(fluentbit_output_dropped_records_total{${sel}}[10m])) > 0`);
+    expect(alerts.find((a) => a.alert === 'RobustMQLogAgentDown').expr)
+      .toBe(`up{${sel}} == 0 or label_replace(absent(up{${sel}}), "pod", "no scrape target", "", "")`);
   });
 
   test('every alert follows the mixin style and links a runbook section and a dashboard', () => {
@@ -253,7 +255,7 @@ describe('RobustMqAlerts tuning', () => {
     expect(down.expr).toBe('(sum(up{robustmq_cluster="legacy-mq", namespace="legacy", job="legacy-mq"}) or vector(0)) < 3');
     expect(down.labels).toEqual({ severity: 'critical', robustmq_cluster: 'legacy-mq', namespace: 'legacy' });
     // Without a log agent, no log pipeline alerts.
-    expect(alertRules(rule).map((a) => a.alert)).not.toContain('RobustMQLogsDropped');
+    expect(alertRules(rule).map((a) => a.alert)).not.toContain('RobustMQLogsLost');
     const dir = tmpDir('rmq-pm-');
     fs.writeFileSync(path.join(dir, 'rules.yaml'), Yaml.stringify(alerts.ruleGroups()));
     fs.writeFileSync(path.join(dir, 'tests.yaml'), alerts.ruleTestsYaml('rules.yaml'));

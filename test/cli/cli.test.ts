@@ -282,3 +282,60 @@ describe('as a process', () => {
     expect(r.stderr).toMatch(/^warning: robustmq-observability\/stack\/Cluster: replicas is 4/);
   });
 });
+
+describe('es-template', () => {
+  test('prints the index template (and with daily indices the ILM policy), keyed by the path to PUT each to', () => {
+    const r = run(['es-template']);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(Object.keys(out)).toEqual(['_index_template/robustmq-logs']);
+    expect(out['_index_template/robustmq-logs']).toMatchObject({ index_patterns: ['robustmq-logs'], priority: 501 });
+    expect(out['_index_template/robustmq-logs'].template.mappings.properties['@timestamp'].type).toBe('date_nanos');
+
+    const daily = JSON.parse(run(['es-template', '--elasticsearch-daily-indices', '--log-retention-days', '30',
+      '--index-template-priority', '300', '--elasticsearch-index', 'mq-logs']).out);
+    expect(Object.keys(daily)).toEqual(['_ilm/policy/mq-logs-retention', '_index_template/mq-logs']);
+    expect(daily['_ilm/policy/mq-logs-retention'].policy.phases.delete.min_age).toBe('30d');
+    expect(daily['_index_template/mq-logs']).toMatchObject({ index_patterns: ['mq-logs-*'], priority: 300 });
+  });
+
+  test('the same JSON the stack\'s Job installs', () => {
+    const { observability } = buildStack(new App(), { elasticsearchDailyIndices: true });
+    const out = JSON.parse(run(['es-template', '--elasticsearch-daily-indices']).out);
+    expect(out['_index_template/robustmq-logs']).toEqual(JSON.parse(observability.fluentBit!.indexTemplateJson));
+    expect(out['_ilm/policy/robustmq-logs-retention']).toEqual(JSON.parse(observability.fluentBit!.ilmPolicyJson!));
+  });
+
+  test('--out writes a file', () => {
+    const file = path.join(tmp(), 'template.json');
+    const r = run(['es-template', '--out', file]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(JSON.parse(run(['es-template']).out));
+  });
+
+  test('--no-index-template-job leaves the Job out of synth', () => {
+    const dir = tmp();
+    expect(run(['synth', '--out', dir, '--no-index-template-job']).status).toBe(0);
+    expect(readAll(dir).map((o) => o.kind)).not.toContain('Job');
+    const withJob = tmp();
+    expect(run(['synth', '--out', withJob]).status).toBe(0);
+    expect(readAll(withJob).filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual([expect.stringMatching(/^robustmq-cluster-fluent-bit-es-template-[0-9a-f]{8}$/)]);
+  });
+
+  test.each([
+    [['--log-retention-days', '0', '--elasticsearch-daily-indices'], "--log-retention-days '0' must be a whole number of days, at least 1"],
+    [['--log-retention-days', '-2', '--elasticsearch-daily-indices'], "--log-retention-days '-2' must be a whole number of days, at least 1"],
+    [['--log-retention-days', '7'], "--log-retention-days '7' needs elasticsearchDailyIndices"],
+    [['--index-template-priority', '200'], "--index-template-priority '200' must be a whole number from 201"],
+    [['--index-template-priority', 'high'], "--index-template-priority 'high' must be a whole number above 200"],
+    [['--elasticsearch-index', 'Logs'], "--elasticsearch-index 'Logs' must be an Elasticsearch index name"],
+    [['--elasticsearch-index', '_logs'], "--elasticsearch-index '_logs' must be an Elasticsearch index name"],
+    [['--elasticsearch-index', 'logs*'], "--elasticsearch-index 'logs*' must be an Elasticsearch index name"],
+    [['--no-logs'], "--no-logs leaves 'es-template' nothing to write"],
+  ])('refuses %j', (args, message) => {
+    const r = run(['es-template', ...args]);
+    expect(r.status).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toContain(message);
+  });
+});

@@ -166,6 +166,11 @@ describe('the rendered configuration', () => {
         for (const f of m.filters) expect(f.match).toBe('robustmq.*');
         expect(m.filters.find((f) => f.name === 'grep')!.exclude).toBe('level ^(?:TRACE|DEBUG)$');
         expect(m.filters.find((f) => f.name === 'modify')!.add).toBe('robustmq_cluster robustmq-cluster');
+        // issue 16: the runtime's time key removed; the multiline filter unbuffered, no emitter
+        expect(m.filters.find((f) => f.name === 'modify')!.remove).toBe('time');
+        const ml = m.filters.find((f) => f.name === 'multiline')!;
+        expect(ml.buffer).toBe('off');
+        expect(Object.keys(ml).filter((k) => k.startsWith('emitter') || k === 'flush_ms')).toEqual([]);
       });
 
       test('es output: host, port, index, Suppress_Type_Name, no Type, retries, Replace_Dots, Trace_Error, TLS off', () => {
@@ -181,6 +186,8 @@ describe('the rendered configuration', () => {
           retry_limit: 'no_limits',
           tls: 'Off',
           generate_id: 'On',
+          write_operation: 'index',
+          time_key_nanos: 'On',
         });
         expect(es).not.toHaveProperty('type');
         expect(text).not.toMatch(/^\s*type\s*:?\s*_doc/im);

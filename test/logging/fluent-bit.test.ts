@@ -28,9 +28,9 @@ describe('FluentBit objects', () => {
   const pod = ds.spec.template.spec;
   const container = pod.containers[0];
 
-  test('DaemonSet, ServiceAccount, ClusterRole, ClusterRoleBinding, ConfigMap, Service and ServiceMonitor', () => {
+  test('DaemonSet, ServiceAccount, ClusterRole, ClusterRoleBinding, ConfigMap, Service, ServiceMonitor, and the index template Job with its ConfigMap', () => {
     expect(objs.map((o) => o.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'DaemonSet', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'DaemonSet', 'Job', 'Service', 'ServiceAccount', 'ServiceMonitor']);
   });
 
   test('every object validates against its schema', () => {
@@ -107,7 +107,7 @@ describe('FluentBit objects', () => {
     expect(container.image).toBe('cr.fluentbit.io/fluent/fluent-bit:5.0.9');
     expect(container.image).toMatch(/:(3\.[2-9]|[4-9])\.[0-9]+\.[0-9]+$/);
     expect(container.args).toEqual(['--config=/fluent-bit/etc/robustmq/fluent-bit.yaml']);
-    expect(one(objs, 'ConfigMap').data['fluent-bit.yaml']).toBe(fb.configText);
+    expect(one(objs, 'ConfigMap', 'fluent-bit-config').data['fluent-bit.yaml']).toBe(fb.configText);
     expect(ds.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -170,7 +170,7 @@ describe('FluentBit options', () => {
   test('classic format: two files, started with the .conf', () => {
     const { logs, fb } = setup({ configFormat: FluentBitConfigFormat.CLASSIC });
     const objs = Testing.synth(logs);
-    expect(Object.keys(one(objs, 'ConfigMap').data).sort()).toEqual(['fluent-bit.conf', 'parsers.conf']);
+    expect(Object.keys(one(objs, 'ConfigMap', 'fluent-bit-config').data).sort()).toEqual(['fluent-bit.conf', 'parsers.conf']);
     expect(one(objs, 'DaemonSet').spec.template.spec.containers[0].args).toEqual(['--config=/fluent-bit/etc/robustmq/fluent-bit.conf']);
     expect(fb.configFormat).toBe(FluentBitConfigFormat.CLASSIC);
   });
@@ -290,5 +290,123 @@ describe('FluentBit refuses bad input, naming the field', () => {
     test('the Secret key named "password" is fine', () => {
       expect(() => setup({ elasticsearchSecret: 'es', elasticsearchSecretKeys: { password: 'password', username: 'user' } })).not.toThrow();
     });
+  });
+});
+
+describe('the index template Job', () => {
+  const { logs, fb } = setup({ elasticsearchSecret: 'es-creds', elasticsearchDailyIndices: true, logRetentionDays: 30 });
+  const objs = Testing.synth(logs);
+  const job = one(objs, 'Job');
+  const pod = job.spec.template.spec;
+  const container = pod.containers[0];
+  const files = one(objs, 'ConfigMap', 'fluent-bit-es-template');
+
+  test('installs the rendered template and ILM policy, named by their content', () => {
+    expect(JSON.parse(files.data['template.json'])).toEqual(JSON.parse(fb.indexTemplateJson));
+    expect(JSON.parse(files.data['policy.json'])).toEqual(JSON.parse(fb.ilmPolicyJson!));
+    expect(JSON.parse(fb.ilmPolicyJson!).policy.phases.delete.min_age).toBe('30d');
+    expect(job.metadata.name).toMatch(/^fluent-bit-es-template-[0-9a-f]{8}$/);
+    expect(fb.indexTemplateJob).toBeInstanceOf(kplus.Job);
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toMatchObject({
+      ES_URL: 'http://elasticsearch.monitoring.svc.cluster.local:9200', TEMPLATE_NAME: 'robustmq-logs', POLICY_NAME: 'robustmq-logs-retention', ES_TLS_OPTIONS: '',
+    });
+  });
+
+  test('credentials from the same Secret as Fluent Bit, passed to curl on stdin, never on its command line', () => {
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.valueFrom]));
+    expect(env.ES_USERNAME).toEqual({ secretKeyRef: { name: 'es-creds', key: 'username' } });
+    expect(env.ES_PASSWORD).toEqual({ secretKeyRef: { name: 'es-creds', key: 'password' } });
+    const ds = one(objs, 'DaemonSet').spec.template.spec.containers[0];
+    expect(ds.env.find((e: any) => e.name === 'ES_PASSWORD').valueFrom).toEqual(env.ES_PASSWORD);
+    expect(files.data['install.sh']).toContain('curl --config -');
+    expect(files.data['install.sh']).not.toMatch(/-u |--user /);
+  });
+
+  test('idempotent PUTs, retried by curl and by the Job\'s backoffLimit', () => {
+    const script: string = files.data['install.sh'];
+    expect(script.match(/-X PUT/g)).toHaveLength(1);
+    expect(script).toContain('put "_ilm/policy/$POLICY_NAME" policy.json');
+    expect(script).toContain('put "_index_template/$TEMPLATE_NAME" template.json');
+    expect(script).toContain('--retry 5');
+    expect(job.spec.backoffLimit).toBe(6);
+    expect(pod.restartPolicy).toBe('Never');
+  });
+
+  test('its pod is not selected by Fluent Bit\'s Service, and carries no construct-address label', () => {
+    const selector = one(objs, 'Service').spec.selector;
+    const podLabels = job.spec.template.metadata.labels;
+    expect(Object.entries(selector).every(([k, v]) => podLabels[k] === v)).toBe(false);
+    expect(podLabels).toEqual({
+      'app.kubernetes.io/name': 'elasticsearch-index-template',
+      'app.kubernetes.io/instance': 'fluent-bit',
+      'app.kubernetes.io/component': 'elasticsearch-setup',
+      'app.kubernetes.io/part-of': 'robustmq',
+    });
+  });
+
+  test('non-root, read-only root filesystem, no capabilities, RuntimeDefault seccomp, no token', () => {
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(container.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('every object validates against its schema', () => {
+    expect(() => validateAll(objs)).not.toThrow();
+  });
+
+  test('a changed template is a new Job; the same template the same Job', () => {
+    const again = one(Testing.synth(setup({ elasticsearchSecret: 'es-creds', elasticsearchDailyIndices: true, logRetentionDays: 30 }).logs), 'Job');
+    const other = one(Testing.synth(setup({ elasticsearchSecret: 'es-creds', elasticsearchDailyIndices: true, logRetentionDays: 31 }).logs), 'Job');
+    expect(again.metadata.name).toBe(job.metadata.name);
+    expect(other.metadata.name).not.toBe(job.metadata.name);
+  });
+
+  test('TLS: the same CA Secret, or --insecure when verification is off', () => {
+    const withCa = setup({ elasticsearchUrl: 'https://es:9200', elasticsearchCaSecret: { name: 'es-ca', key: 'ca.crt' } });
+    const c = one(Testing.synth(withCa.logs), 'Job').spec.template.spec.containers[0];
+    expect(c.env.find((e: any) => e.name === 'ES_TLS_OPTIONS').value).toBe('--cacert /es-template-tls/ca.crt');
+    const noVerify = setup({ elasticsearchUrl: 'https://es:9200', elasticsearchTlsVerify: false });
+    const n = one(Testing.synth(noVerify.logs), 'Job').spec.template.spec.containers[0];
+    expect(n.env.find((e: any) => e.name === 'ES_TLS_OPTIONS').value).toBe('--insecure');
+  });
+
+  test('a single index: the template, no policy; indexTemplateJob false: no Job', () => {
+    const single = setup();
+    expect(single.fb.ilmPolicyJson).toBeUndefined();
+    expect(one(Testing.synth(single.logs), 'ConfigMap', 'fluent-bit-es-template').data['policy.json']).toBeUndefined();
+    const none = setup({ indexTemplateJob: false });
+    expect(Testing.synth(none.logs).map((o) => o.kind)).not.toContain('Job');
+    expect(none.fb.indexTemplateJob).toBeUndefined();
+    expect(JSON.parse(none.fb.indexTemplateJson).priority).toBe(501);
+  });
+
+  test.each([
+    [{ elasticsearchDailyIndices: true, logRetentionDays: 0 }, 'logRetentionDays', /at least 1/],
+    [{ elasticsearchDailyIndices: true, logRetentionDays: -3 }, 'logRetentionDays', /at least 1/],
+    [{ logRetentionDays: 7 }, 'logRetentionDays', /needs elasticsearchDailyIndices/],
+    [{ indexTemplatePriority: 200 }, 'indexTemplatePriority', /from 201/],
+    [{ indexTemplatePriority: 1.5 }, 'indexTemplatePriority', /from 201/],
+    [{ indexTemplateImage: 'Curl:latest' }, 'indexTemplateImage', /container image reference/],
+  ] as Array<[FluentBitProps, string, RegExp]>)('refuses %p', (props, field, problem) => {
+    let err: unknown;
+    try {
+      setup(props);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).field).toBe(field);
+    expect((err as ValidationError).message).toMatch(problem);
+    expect((err as ValidationError).message).toContain("FluentBit 'logs/fluent-bit'");
   });
 });

@@ -3,7 +3,7 @@ import { parseYamlConfig } from './support/fluent-bit-config';
 import { Event, LogRecord, PodMeta, criLine, esDocument, runFilters, unwrapCri } from './support/simulate';
 import { FluentBit } from '../../src/logging/fluent-bit';
 import {
-  MULTILINE_CONTINUATION_REGEX, MULTILINE_START_REGEX, PARSER_NAMES, ROBUSTMQ_TEXT_REGEX,
+  MULTILINE_CONTINUATION_REGEX, MULTILINE_START_REGEX, PANIC_START_REGEX, PARSER_NAMES, ROBUSTMQ_TEXT_REGEX,
 } from '../../src/logging/parsers';
 import { namedGroups, portableRegexProblem } from '../../src/logging/regex';
 import { LOG_FIELDS, LOG_LEVELS } from '../../src/logging/schema';
@@ -80,7 +80,7 @@ describe('the regular expressions', () => {
   test('the rendered configuration carries the parsers module\'s expressions unchanged', () => {
     expect(textRegex).toBe(ROBUSTMQ_TEXT_REGEX);
     const rules = model.multilineParsers.find((p) => p.name === PARSER_NAMES.multiline)!.rules;
-    expect(rules.map((r) => r.regex)).toEqual([MULTILINE_START_REGEX, MULTILINE_CONTINUATION_REGEX]);
+    expect(rules.map((r) => r.regex)).toEqual([MULTILINE_START_REGEX, PANIC_START_REGEX, MULTILINE_CONTINUATION_REGEX]);
   });
 
   test('every expression stays inside the Onigmo/JavaScript common subset', () => {
@@ -88,12 +88,12 @@ describe('the regular expressions', () => {
       ...model.parsers.filter((p) => p.regex).map((p) => p.regex as string),
       ...model.multilineParsers.flatMap((p) => p.rules.map((r) => r.regex)),
     ];
-    expect(all.length).toBe(3);
+    expect(all.length).toBe(4);
     for (const re of all) expect(portableRegexProblem(re)).toBeUndefined();
   });
 
   test('the text parser captures schema fields by their LOG_FIELDS names', () => {
-    expect(namedGroups(textRegex)).toEqual(['time', LOG_FIELDS.level, LOG_FIELDS.spanPath, LOG_FIELDS.component, LOG_FIELDS.message]);
+    expect(namedGroups(textRegex)).toEqual(['time', LOG_FIELDS.level, LOG_FIELDS.spanPath, LOG_FIELDS.component, LOG_FIELDS.spanFields, LOG_FIELDS.message]);
   });
 
   test.each([
@@ -170,6 +170,31 @@ describe('RobustMQ text lines', () => {
     expect(g.span_path.replace(/\x1b\[[0-9;]*m/g, '')).toBe('raft_node{node_id=2}:append:');
   });
 
+  test('quoted span fields (tracing\'s Debug of a string), escapes inside the quotes', () => {
+    // issue 16, failure 8
+    expect(parseText('2026-08-21T07:57:14.123456Z  WARN mqtt_broker::handler::connection{client_id="c1"}: connection closed')).toEqual({
+      time: '2026-08-21T07:57:14.123456Z',
+      level: 'WARN',
+      target: 'mqtt_broker::handler::connection',
+      span_fields: '{client_id="c1"}',
+      message: 'connection closed',
+    });
+    const tricky = 'conn{client_id="a}b \\"q\\" {x" peer=Some(Peer { id: 1 })}:';
+    for (const flags of ['', 'm']) {
+      expect(parseText(textLine('WARN', 'mqtt_broker::handler', 'connection closed', tricky), flags)).toEqual({
+        time: '2026-08-21T07:57:14.123456Z', level: 'WARN', span_path: tricky, target: 'mqtt_broker::handler', message: 'connection closed',
+      });
+    }
+  });
+
+  test('quoted span fields with ANSI codes', () => {
+    const line = ansiLine('WARN', 'mqtt_broker::handler', 'connection closed', [['conn', `${italic('client_id')}${dim('=')}"c}1"`]]);
+    const g = parseText(line)!;
+    expect(g).toMatchObject({ level: 'WARN', target: 'mqtt_broker::handler' });
+    expect(g.span_path.replace(/\x1b\[[0-9;]*m/g, '')).toBe('conn{client_id="c}1"}:');
+    expect(g.message).toBe('connection closed');
+  });
+
   test('a timestamp with an offset (a local timer)', () => {
     expect(parseText(textLine('INFO', 'a::b', 'm', '', '2026-08-21T09:57:14.123456+02:00'))).toMatchObject({ time: '2026-08-21T09:57:14.123456+02:00' });
   });
@@ -202,7 +227,7 @@ describe('the multiline rule keyed on the leading timestamp', () => {
     const next = textLine('INFO', 'admin_server::server', 'Admin HTTP Server started successfully, listening port: 58080');
     const docs = ship([...CONFIG_DUMP, next]);
     expect(docs).toHaveLength(2);
-    expect(docs[0]).toMatchObject({ 'level': 'INFO', 'target': 'broker_server::common', '@timestamp': '2026-08-21T07:57:13.000100Z' });
+    expect(docs[0]).toMatchObject({ 'level': 'INFO', 'target': 'broker_server::common', '@timestamp': '2026-08-21T07:57:13.000100000Z' });
     const dump = docs[0].message as string;
     expect(dump.startsWith('loaded config: {')).toBe(true);
     expect(JSON.parse(dump.slice('loaded config: '.length))).toEqual({
@@ -224,7 +249,7 @@ describe('RobustMQ JSON lines through the whole pipeline', () => {
   test.each(['INFO', 'WARN', 'ERROR'])('a %s line: level, target, message, cluster, Kubernetes metadata, time', (level) => {
     const [doc] = ship([jsonLine(level, 'admin_server::server', 'Admin HTTP Server started successfully, listening port: 58080')]);
     expect(doc).toEqual({
-      '@timestamp': '2026-08-21T07:57:14.123456Z',
+      '@timestamp': '2026-08-21T07:57:14.123456000Z',
       'level': level,
       'target': 'admin_server::server',
       'message': 'Admin HTTP Server started successfully, listening port: 58080',
