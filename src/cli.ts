@@ -60,7 +60,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'image', value: 'IMAGE', help: 'RobustMQ container image', default: 'ghcr.io/robustmq/robustmq:v<version>' },
   { name: 'credentials-secret', value: 'NAME', help: 'Secret with RobustMQ\'s admin-username, admin-password, jwt-secret, mqtt-username and mqtt-password', default: '<cluster-name>-credentials' },
   { name: 'protocols', value: 'LIST', help: `client protocols the client Service exposes, comma-separated: ${Object.values(ClientProtocol).join(', ')}`, default: DEFAULT_STACK_OPTIONS.protocols.join(',') },
-  { name: 'no-network-policy', value: '', help: 'emit no NetworkPolicy for the RobustMQ pods' },
+  { name: 'no-network-policy', value: '', help: 'emit no NetworkPolicy (RobustMQ, Fluent Bit, Jaeger and the index-template Job)' },
   { name: 'monitoring-namespace', value: 'NS', help: 'namespace of the ServiceMonitor and PrometheusRule', default: DEFAULT_STACK_OPTIONS.monitoringNamespace },
   { name: 'prometheus-release', value: 'NAME', help: "value of the 'release' label Prometheus selects monitors and rules by", default: DEFAULT_STACK_OPTIONS.prometheusRelease },
   { name: 'scrape-interval', value: 'DURATION', help: 'how often Prometheus scrapes RobustMQ', default: DEFAULT_STACK_OPTIONS.scrapeInterval },

@@ -2,6 +2,7 @@ export { WorkloadIdentity, WorkloadIdentityProps, IdentityEnv } from './identity
 export { RobustMqRole, RobustMqLogLevel, ClientProtocol } from './robustmq/facts';
 export { RobustMqCluster, RobustMqClusterProps, PodSpreadPolicy, RobustMqCredentials, RobustMqNetworkPolicyOptions } from './robustmq/cluster';
 export { IRobustMqTarget, RobustMqClusterAttributes } from './robustmq/target';
+export { NetworkPolicyOptions } from './network-policy';
 export { ServerTomlModel } from './robustmq/config';
 export { RobustMqServiceMonitor, RobustMqServiceMonitorProps } from './metrics/service-monitor';
 export { RobustMqPodMonitor, RobustMqPodMonitorProps } from './metrics/pod-monitor';

@@ -153,11 +153,13 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       logRetentionDays: o.logRetentionDays,
       indexTemplatePriority: o.indexTemplatePriority,
       indexTemplateJob: o.indexTemplateJob,
+      networkPolicy: { enabled: o.networkPolicy },
     },
     tracing: {
       enabled: o.tracing,
       storage: o.jaegerStorage,
       namespace: o.jaegerNamespace,
+      networkPolicy: { enabled: o.networkPolicy },
     },
   });
   return { chart, observability };

@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LogIndexTemplate } from './es-template';
 import { ELASTICSEARCH_CREDENTIAL_ENV, ElasticsearchConnection, credentialEnv } from '../elasticsearch/connection';
+import { renderDeclaredPortsPolicy } from '../network-policy';
 import { removeAddressLabelFromPods } from '../pods';
 
 /** Where the installer's files are mounted. */
@@ -46,6 +47,8 @@ export interface IndexTemplateJobOptions {
   readonly image: string;
   readonly connection: ElasticsearchConnection;
   readonly template: LogIndexTemplate;
+  /** Emit a NetworkPolicy that admits no ingress to the installer's pod (it listens on nothing). */
+  readonly networkPolicy: boolean;
 }
 
 /**
@@ -118,6 +121,12 @@ export class IndexTemplateJob extends Construct {
 
     // cdk8s-plus labels pods with its construct-address label; keep the stable labels only.
     removeAddressLabelFromPods(this.job);
+    if (o.networkPolicy) {
+      new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: { name: base, namespace: o.namespace, labels },
+        spec: renderDeclaredPortsPolicy(labels, []),
+      });
+    }
 
     this.job.addContainer({
       name: 'install',

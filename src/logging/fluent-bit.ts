@@ -15,6 +15,7 @@ import {
 import { MonitorOptions, SecretKeyRef } from '../metrics/scrape';
 import { RobustMqServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
+import { NetworkPolicyOptions, renderDeclaredPortsPolicy } from '../network-policy';
 import { canonicalMemoryQuantities, removeAddressLabelFromPods } from '../pods';
 import { RobustMqCluster } from '../robustmq/cluster';
 import { RobustMqLogLevel } from '../robustmq/facts';
@@ -219,6 +220,14 @@ export interface FluentBitProps {
    * @default true
    */
   readonly indexTemplateJob?: boolean;
+
+  /**
+   * The NetworkPolicy of the Fluent Bit pods (ingress on its metrics and health port only) and
+   * of the index-template Job's pod (no ingress).
+   *
+   * @default - emitted
+   */
+  readonly networkPolicy?: NetworkPolicyOptions;
   /**
    * The image of the index template Job: any image with `/bin/sh`, `sed` and curl 7.76 or later.
    *
@@ -401,6 +410,8 @@ export class FluentBit extends Construct {
   public readonly ilmPolicyJson?: string;
   /** The Job that installs the template and the policy, unless `indexTemplateJob` is false. */
   public readonly indexTemplateJob?: kplus.Job;
+  /** The NetworkPolicy of the Fluent Bit pods, unless turned off. */
+  public readonly networkPolicy?: kplus.k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: FluentBitProps = {}) {
     super(scope, id);
@@ -578,6 +589,13 @@ export class FluentBit extends Construct {
       ports: [{ name: METRICS_PORT_NAME, port: HTTP_PORT, targetPort: HTTP_PORT, protocol: kplus.Protocol.TCP }],
     });
     for (const [k, v] of Object.entries(selectorLabels)) this.service.selectLabel(k, v);
+    const networkPolicy = props.networkPolicy?.enabled ?? true;
+    if (networkPolicy) {
+      this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: metadata(name),
+        spec: renderDeclaredPortsPolicy(selectorLabels, [{ port: HTTP_PORT }]),
+      });
+    }
 
     this.daemonSet = new kplus.DaemonSet(this, 'DaemonSet', {
       metadata: metadata(name),
@@ -664,7 +682,7 @@ export class FluentBit extends Construct {
     // ---- Elasticsearch's side: the index template (and retention policy) ----
     if (props.indexTemplateJob ?? true) {
       this.indexTemplateJob = new IndexTemplateJob(this, 'IndexTemplate', {
-        name, namespace, labels, image: indexTemplateImage, connection, template,
+        name, namespace, labels, image: indexTemplateImage, connection, template, networkPolicy,
       }).job;
     }
 

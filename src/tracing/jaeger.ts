@@ -23,6 +23,7 @@ import { ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnectio
 import { DEFAULT_DISCOVERY_LABELS, DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from '../metrics/scrape';
 import { RobustMqServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
+import { NetworkPolicyOptions, renderDeclaredPortsPolicy } from '../network-policy';
 import { canonicalMemoryQuantities, nonRootPodSecurityContext, quantity, restrictedSecurityContext } from '../pods';
 import * as checks from '../validation/checks';
 import { duration, durationMs } from '../validation/duration';
@@ -270,6 +271,14 @@ export interface JaegerProps {
    * @default - requests 200m CPU and 512Mi memory, limits 1 CPU and 2Gi memory
    */
   readonly resources?: kplus.ContainerResources;
+
+  /**
+   * The NetworkPolicy of the Jaeger pods: ingress on the enabled receiver, query, health and
+   * metrics ports only.
+   *
+   * @default - emitted
+   */
+  readonly networkPolicy?: NetworkPolicyOptions;
   /**
    * Numeric user and group the container runs as.
    *
@@ -363,6 +372,8 @@ export class Jaeger extends Construct {
   public readonly container: kplus.Container;
   /** The Service: receivers, query/UI, health, metrics. */
   public readonly service: kplus.Service;
+  /** The NetworkPolicy of the pods, unless turned off. */
+  public readonly networkPolicy?: kplus.k8s.KubeNetworkPolicy;
   /** The ConfigMap with `config.yaml`. */
   public readonly configMap: kplus.ConfigMap;
   /** The badger data claim (badger storage only). */
@@ -497,6 +508,12 @@ export class Jaeger extends Construct {
       ports: enabled.map((k) => ({ name: JAEGER_PORTS[k].name, port: numbers[k], targetPort: numbers[k], protocol: kplus.Protocol.TCP })),
     });
     for (const [k, v] of Object.entries(this.selectorLabels)) this.service.selectLabel(k, v);
+    if (props.networkPolicy?.enabled ?? true) {
+      this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: metadata(name),
+        spec: renderDeclaredPortsPolicy(this.selectorLabels, enabled.map((k) => ({ port: numbers[k] }))),
+      });
+    }
 
     // ---- workload ----
     this.deployment = new kplus.Deployment(this, 'Deployment', {

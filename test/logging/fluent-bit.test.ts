@@ -29,8 +29,20 @@ describe('FluentBit objects', () => {
   const container = pod.containers[0];
 
   test('DaemonSet, ServiceAccount, ClusterRole, ClusterRoleBinding, ConfigMap, Service, ServiceMonitor, and the index template Job with its ConfigMap', () => {
-    expect(objs.map((o) => o.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'DaemonSet', 'Job', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+    expect(objs.map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'DaemonSet', 'Job',
+      'NetworkPolicy', 'NetworkPolicy', 'Service', 'ServiceAccount', 'ServiceMonitor']);
+  });
+
+  test('NetworkPolicies: the agent takes ingress on its metrics port only, the installer none; both can be turned off', () => {
+    const policies = objs.filter((o) => o.kind === 'NetworkPolicy');
+    const job = objs.find((o) => o.kind === 'Job');
+    const agent = policies.find((p) => p.spec.podSelector.matchLabels['app.kubernetes.io/name'] === 'fluent-bit');
+    const installer = policies.find((p) => p !== agent);
+    for (const [k, v] of Object.entries(agent.spec.podSelector.matchLabels)) expect(ds.spec.template.metadata.labels[k]).toBe(v);
+    for (const [k, v] of Object.entries(installer.spec.podSelector.matchLabels)) expect(job.spec.template.metadata.labels[k]).toBe(v);
+    expect(agent.spec).toEqual({ podSelector: agent.spec.podSelector, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 2020, protocol: 'TCP' }] }] });
+    expect(installer.spec).toEqual({ podSelector: installer.spec.podSelector, policyTypes: ['Ingress'] });
+    expect(Testing.synth(setup({ networkPolicy: { enabled: false } }).logs).filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });
 
   test('every object validates against its schema', () => {

@@ -42,8 +42,18 @@ function refusal(fn: () => unknown): ValidationError {
 describe('default Jaeger', () => {
   const objs = jaegerObjects();
 
+  test('its NetworkPolicy admits ingress on the ports the Service declares and nothing else', () => {
+    const policy = objs.find((o) => o.kind === 'NetworkPolicy');
+    const service = objs.find((o) => o.kind === 'Service');
+    expect(policy.spec.podSelector.matchLabels).toEqual(service.spec.selector);
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec.ingress).toHaveLength(1);
+    expect(policy.spec.ingress[0].from).toBeUndefined();
+    expect(policy.spec.ingress[0].ports.map((p: any) => p.port)).toEqual(service.spec.ports.map((p: any) => p.port));
+  });
+
   test('a Deployment, a Service, a ConfigMap and a ServiceMonitor, all valid against their schemas', () => {
-    expect(objs.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service', 'ServiceMonitor']);
+    expect(objs.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceMonitor']);
     expect(() => validateAll(objs)).not.toThrow();
     for (const o of objs) expect(o.metadata.namespace).toBe('monitoring');
   });
