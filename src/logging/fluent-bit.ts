@@ -424,7 +424,7 @@ export class FluentBit extends Construct {
     }
     check(this, KIND, 'namespace', namespace, checks.dnsLabel(namespace));
     const name = props.name ?? 'fluent-bit';
-    check(this, KIND, 'name', name, checks.dnsLabel(name));
+    check(this, KIND, 'name', name, checks.dns1035Label(name));
     const image = props.image ?? FluentBit.DEFAULT_IMAGE;
     check(this, KIND, 'image', image, checks.image(image));
 

@@ -422,7 +422,7 @@ export class Jaeger extends Construct {
     check(this, KIND, 'namespace', namespace, checks.dnsLabel(namespace));
     const name = props.name ?? JAEGER_DEFAULT_NAME;
     // `<name>-config` and `<name>-data` must stay valid; Deployment pod names add two hashes.
-    check(this, KIND, 'name', name, checks.dnsLabel(name, 47));
+    check(this, KIND, 'name', name, checks.dns1035Label(name, 47));
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
     check(this, KIND, 'clusterDomain', clusterDomain, checks.dnsSubdomain(clusterDomain));
     const image = props.image ?? JAEGER_DEFAULT_IMAGE;
