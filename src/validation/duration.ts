@@ -16,6 +16,24 @@ export function durationMs(value: string): number | undefined {
   return total;
 }
 
+/**
+ * The longest duration Prometheus (and Go, and the Prometheus Operator) can hold: a
+ * time.Duration is an int64 of nanoseconds, and model.ParseDuration refuses more
+ * (prometheus/common model/time.go: `dur > 1<<63-1` is "duration out of range").
+ */
+export const MAX_DURATION = '292y24w3d23h47m16s854ms';
+const MAX_DURATION_NS = (BigInt(1) << BigInt(63)) - BigInt(1);
+
+/** Nanoseconds of a Prometheus duration, exactly. */
+function durationNs(value: string): bigint {
+  const m = DURATION.exec(value)!;
+  let total = BigInt(0);
+  for (let i = 0; i < UNIT_MS.length; i++) {
+    if (m[i + 1] !== undefined) total += BigInt(m[i + 1]) * BigInt(UNIT_MS[i]) * BigInt(1e6);
+  }
+  return total;
+}
+
 /** A positive Prometheus duration. */
 export function duration(value: string): Problem {
   const ms = durationMs(value);
@@ -23,5 +41,8 @@ export function duration(value: string): Problem {
     return "must be a Prometheus duration such as '30s', '5m' or '1h30m': whole numbers with units y, w, d, h, m, s, ms, largest first";
   }
   if (ms <= 0) return 'must be a positive duration';
+  if (durationNs(value) > MAX_DURATION_NS) {
+    return `must be at most ${MAX_DURATION}: Prometheus holds a duration as int64 nanoseconds and refuses a longer one`;
+  }
   return undefined;
 }
