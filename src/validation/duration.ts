@@ -22,7 +22,7 @@ export function durationMs(value: string): number | undefined {
  * (prometheus/common model/time.go: `dur > 1<<63-1` is "duration out of range").
  */
 export const MAX_DURATION = '292y24w3d23h47m16s854ms';
-const MAX_DURATION_NS = (BigInt(1) << BigInt(63)) - BigInt(1);
+const MAX_DURATION_NS = BigInt('9223372036854775807'); // 2^63 - 1
 
 /** Nanoseconds of a Prometheus duration, exactly. */
 function durationNs(value: string): bigint {
