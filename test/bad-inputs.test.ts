@@ -146,6 +146,8 @@ const CONSTRUCT_CASES: Array<[string, (scope: Construct) => unknown, string, str
     'overrides.RobustMQNodeDown.for', '-5m', /Prometheus duration/],
   ['RobustMqAlerts latency', (s) => new RobustMqAlerts(s, 'a', { monitor: monitor(s), latencyP99Threshold: '0s' }), 'latencyP99Threshold', '0s', /positive duration/],
   ['GrafanaDashboards folder', (s) => new GrafanaDashboards(s, 'g', { folder: 'a/b' }), 'folder', 'a/b', /folder name/],
+  ['GrafanaDashboards folder ..', (s) => new GrafanaDashboards(s, 'g', { folder: '..' }), 'folder', '..', /and not '\.' or '\.\.'/],
+  ['GrafanaDashboards folder with a newline', (s) => new GrafanaDashboards(s, 'g', { folder: 'Robust\nMQ' }), 'folder', 'Robust\nMQ', /without '\/', '\\' or control characters/],
   ['GrafanaDashboards label', (s) => new GrafanaDashboards(s, 'g', { labelValue: 'yes please' }), 'labelValue', 'yes please', /label value/],
   ['GrafanaDashboards uid', (s) => new GrafanaDashboards(s, 'g', { robustMqDashboards: false, logsDashboard: false }).addDashboardJson({ uid: 'x', title: 'X' }),
     'uid', 'x', /must be 8 to 40 letters/],

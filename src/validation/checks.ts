@@ -158,10 +158,17 @@ export function httpPath(value: string): Problem {
   return undefined;
 }
 
-/** A Grafana folder name. */
+/**
+ * A Grafana folder name. The dashboard sidecar writes each dashboard to
+ * `os.path.join(<its folder>, <folder annotation>)` (kiwigrid/k8s-sidecar src/resources.py,
+ * `_get_destination_folder`; an absolute annotation is taken as it is), so `/` and `..` would put
+ * it outside its directory, `.` beside the others, and a control character in a folder name is
+ * not a folder Grafana shows.
+ */
 export function grafanaFolder(value: string): Problem {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 100 || /[/\\]/.test(value)) {
-    return "must be a folder name of 1 to 100 characters without '/' or '\\'";
+  // eslint-disable-next-line no-control-regex
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 100 || /[/\\\u0000-\u001f\u007f]/.test(value) || value === '.' || value === '..') {
+    return "must be a folder name of 1 to 100 characters without '/', '\\' or control characters, and not '.' or '..'";
   }
   return undefined;
 }
