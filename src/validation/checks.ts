@@ -144,8 +144,18 @@ export function promqlRegex(value: string): Problem {
 
 /** An http(s) URL with a host, an optional port and path, no query or fragment (Grafana's, a datasource's). */
 export function httpUrl(value: string, example = 'https://grafana.example.com'): Problem {
-  if (typeof value !== 'string' || !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(value)) {
-    return `must be an http(s) URL such as '${example}'`;
+  const m = typeof value === 'string' ? /^https?:\/\/([^\s/?#]+)(\/[^\s?#]*)?$/.exec(value) : null;
+  if (!m) return `must be an http(s) URL such as '${example}'`;
+  // Prometheus expands annotations (where dashboard links go) as Go templates.
+  if (/\{\{|\}\}/.test(value)) return "must not contain '{{' or '}}': Prometheus would read them as a template action";
+  const hostPort = /^(?:[^@]*@)?(\[[0-9A-Fa-f:.]+\]|[^:]+)(?::(\d*))?$/.exec(m[1]);
+  if (!hostPort) return `must be an http(s) URL such as '${example}'`;
+  const [, host, port] = hostPort;
+  if (port !== undefined && (port === '' || Number(port) < 1 || Number(port) > 65535)) {
+    return `must be an http(s) URL with a port from 1 to 65535, such as '${example}'`;
+  }
+  if (!host.startsWith('[') && !/^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/.test(host)) {
+    return `must be an http(s) URL whose host is a DNS name or an IP address, such as '${example}'`;
   }
   return undefined;
 }
