@@ -165,6 +165,8 @@ const CONSTRUCT_CASES: Array<[string, (scope: Construct) => unknown, string, str
     /must be a DNS-1035 label \(it names Services\): at most 47 characters.*starting with a letter/],
   ['FluentBit config format', (s) => new FluentBit(s, 'f', { cluster: cluster(s), configFormat: 'xml' as FluentBitConfigFormat }), 'configFormat', 'xml', /must be one of/],
   ['FluentBit index', (s) => new FluentBit(s, 'f', { cluster: cluster(s), elasticsearchIndex: 'UPPER' }), 'elasticsearchIndex', 'UPPER', /must be an Elasticsearch index name: lower case/],
+  ['FluentBit buffer past Fluent Bit\'s size parser', (s) => new FluentBit(s, 'f', { cluster: cluster(s), memBufLimit: '99999999999GB' }), 'memBufLimit', '99999999999GB',
+    /must be below 9223372036GB: Fluent Bit's size parser refuses a larger one/],
   ['FluentBit buffer', (s) => new FluentBit(s, 'f', { cluster: cluster(s), memBufLimit: 'fifty' }), 'memBufLimit', 'fifty', /must be a Fluent Bit size such as '50MB'/],
   ['FluentBit inline password', (s) => new FluentBit(s, 'f', { cluster: cluster(s), elasticsearchUrl: 'https://u:secret1@es:9200' }), 'elasticsearchUrl',
     'https://u:<hidden>@es:9200', /must not carry a password/],

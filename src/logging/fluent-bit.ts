@@ -7,7 +7,7 @@ import {
   DEFAULT_LOG_RETENTION_DAYS, DEFAULT_LOG_TEMPLATE_PRIORITY, LogIndexTemplate, logIndexTemplate, logIndexTemplateProblems,
 } from './es-template';
 import { IndexTemplateJob } from './es-template-job';
-import { robustMqPipeline } from './pipeline';
+import { TAIL_BUFFER_CHUNK_SIZE, robustMqPipeline } from './pipeline';
 import { DEFAULT_LOG_INDEX } from './schema';
 import {
   ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, connectionFieldNames, ElasticsearchConnection, credentialEnv, warnAboutConnection,
@@ -479,8 +479,8 @@ export class FluentBit extends Construct {
     ];
     for (const [field, value] of sizes) check(this, KIND, field, value, fluentBitSize(value));
     const [memBufLimit, storageBacklogMemLimit, bufferMaxSize] = sizes.map(([, v]) => v);
-    if (fluentBitSizeBytes(bufferMaxSize)! < 64 * 1024) {
-      invalid(this, KIND, 'bufferMaxSize', bufferMaxSize, 'must be at least 64KB, the tail input\'s chunk size');
+    if (fluentBitSizeBytes(bufferMaxSize)! < fluentBitSizeBytes(TAIL_BUFFER_CHUNK_SIZE)!) {
+      invalid(this, KIND, 'bufferMaxSize', bufferMaxSize, `must be at least ${TAIL_BUFFER_CHUNK_SIZE}, the tail input's chunk size`);
     }
     const hostStateDir = props.hostStateDir ?? '/var/lib/fluent-bit';
     if (!/^\/[A-Za-z0-9._/-]*$/.test(hostStateDir) || hostStateDir.split('/').includes('..') || hostStateDir === '/' || /^\/var\/log(\/|$)/.test(hostStateDir)) {

@@ -4,6 +4,9 @@ import { LOG_FIELDS, LOG_LEVELS, ROBUSTMQ_JSON_KEYS, SPAN_FIELD_PREFIX } from '.
 import { ELASTICSEARCH_CREDENTIAL_ENV } from '../elasticsearch/connection';
 import { ElasticsearchEndpoint } from '../validation/elasticsearch';
 
+/** The tail input's read buffer; its buffer_max_size (bufferMaxSize) must be at least this. */
+export const TAIL_BUFFER_CHUNK_SIZE = '64KB';
+
 /**
  * The RobustMQ log pipeline as a Fluent Bit configuration model: tail the RobustMQ pods'
  * container logs, join multiline text records, parse RobustMQ's JSON (or text) lines, drop
@@ -125,7 +128,7 @@ export function robustMqPipeline(o: RobustMqPipelineOptions): FluentBitConfigMod
     // Chunks go to disk, so back-pressure and restarts lose nothing.
     'storage.type': 'filesystem',
     'mem_buf_limit': o.memBufLimit,
-    'buffer_chunk_size': '64KB',
+    'buffer_chunk_size': TAIL_BUFFER_CHUNK_SIZE,
     'buffer_max_size': o.bufferMaxSize,
     'skip_long_lines': 'On',
     'refresh_interval': '5',

@@ -15,16 +15,27 @@ export function fluentBitSize(value: string): Problem {
   if (!m || Number(m[1]) <= 0) {
     return "must be a Fluent Bit size such as '50MB', '512KB' or '1G': a positive whole number with an optional unit K, KB, M, MB, G or GB";
   }
+  const unit = (m[2] ?? '').charAt(0).toUpperCase();
+  if (Number(m[1]) >= SIZE_LIMIT[unit]) {
+    return `must be below ${SIZE_LIMIT[unit]}${m[2] ?? ''}: Fluent Bit's size parser refuses a larger one (it must fit in int64 bytes)`;
+  }
   return undefined;
 }
 
-/** Bytes of a Fluent Bit size (K = 1024), or undefined when fluentBitSize() refuses it. */
+/**
+ * Fluent Bit's units are decimal (K = 1000: `flb_utils_size_to_bytes` in src/flb_utils.c of
+ * v5.0.9, lines 535-537, which every size option of a config map goes through,
+ * src/flb_config_map.c:187), and each has an upper bound against int64 overflow above which it
+ * returns -1, an invalid size (lines 583, 591, 598); a bare number is cast to int64.
+ */
+const SIZE_FACTOR: { [unit: string]: number } = { '': 1, 'K': 1e3, 'M': 1e6, 'G': 1e9 };
+const SIZE_LIMIT: { [unit: string]: number } = { '': 2 ** 63, 'K': 9223372036854775, 'M': 9223372036854, 'G': 9223372036 };
+
+/** Bytes of a Fluent Bit size (K = 1000, as Fluent Bit reads it), or undefined when fluentBitSize() refuses it. */
 export function fluentBitSizeBytes(value: string): number | undefined {
   if (fluentBitSize(value) !== undefined) return undefined;
   const m = /^([0-9]+)([KkMmGg])?/.exec(value)!;
-  const unit = (m[2] ?? '').toUpperCase();
-  const factor = unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1;
-  return Number(m[1]) * factor;
+  return Number(m[1]) * SIZE_FACTOR[(m[2] ?? '').toUpperCase()];
 }
 
 /** The configuration formats Fluent Bit reads. */

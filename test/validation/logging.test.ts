@@ -40,9 +40,16 @@ describe('logging checks', () => {
   test.each(['50MB', '512KB', '1G', '32k', '5M', '100', '2gb'])('fluentBitSize allows %s', (v) => expect(fluentBitSize(v)).toBeUndefined());
   test.each(['', '0', '0MB', '50 MB', '50XB', '1.5MB', '-1M', 'MB', '50MiB'])('fluentBitSize refuses %j', (v) => expect(fluentBitSize(v)).toMatch(/Fluent Bit size/));
   test('fluentBitSizeBytes', () => {
-    expect(fluentBitSizeBytes('64KB')).toBe(65536);
-    expect(fluentBitSizeBytes('1MB')).toBe(1048576);
-    expect(fluentBitSizeBytes('2G')).toBe(2 * 1024 ** 3);
+    // Decimal units, as Fluent Bit 5.0.9's flb_utils_size_to_bytes reads them.
+    expect(fluentBitSizeBytes('64KB')).toBe(64000);
+    expect(fluentBitSizeBytes('1MB')).toBe(1000000);
+    expect(fluentBitSizeBytes('2G')).toBe(2e9);
+    // Just below and at the parser's overflow bounds.
+    expect(fluentBitSize('9223372035G')).toBeUndefined();
+    expect(fluentBitSize('9223372036G')).toMatch(/^must be below 9223372036G: Fluent Bit's size parser refuses a larger one/);
+    expect(fluentBitSize('9223372036853M')).toBeUndefined();
+    expect(fluentBitSize('9223372036854MB')).toMatch(/must be below 9223372036854MB/);
+    expect(fluentBitSize('99999999999999999999')).toMatch(/must be below/);
     expect(fluentBitSizeBytes('x')).toBeUndefined();
   });
 
