@@ -179,6 +179,8 @@ const CONSTRUCT_CASES: Array<[string, (scope: Construct) => unknown, string, str
     'elasticsearchIndex', 'x'.repeat(250), /must be at most 244 bytes/],
   ['Jaeger badger span TTL past Go\'s range', (s) => new Jaeger(s, 'j', { storage: JaegerStorage.BADGER, badger: { spanTtl: '300y' } }), 'badger.spanTtl', '300y',
     /must be at most 292y24w3d23h47m16s854ms/],
+  ['PodMonitor clusterLabel overwriting namespace', (s) => new RobustMqPodMonitor(s, 'pm', { target: PodScrapeTarget.fromCluster(cluster(s)), clusterLabel: 'namespace' }),
+    'clusterLabel', 'namespace', /must not be one of the labels the monitor or Prometheus already sets \(pod, namespace, node, service, job, instance, container, endpoint\)/],
   ['ServiceMonitor interval past Prometheus\'s range', (s) => new RobustMqServiceMonitor(s, 'm', { target: ServiceScrapeTarget.fromCluster(cluster(s)), interval: '300y' }),
     'interval', '300y', /must be at most 292y24w3d23h47m16s854ms/],
   ['Jaeger storage', (s) => new Jaeger(s, 'j', { storage: 'cassandra' as JaegerStorage }), 'storage', 'cassandra', /must be one of 'memory', 'badger', 'elasticsearch'/],

@@ -134,6 +134,12 @@ export interface IRobustMqMonitor extends IConstruct {
   readonly scrapeTimeout: string;
 }
 
+/**
+ * The target labels a scrape already has: written by the relabelings below (pod, namespace,
+ * node, service, job) or by Prometheus and the operator (instance, container, endpoint).
+ */
+export const TARGET_LABELS = ['pod', 'namespace', 'node', 'service', 'job', 'instance', 'container', 'endpoint'];
+
 /** The resolved, validated scrape endpoint both monitor kinds render. */
 export interface ScrapeModel {
   readonly portName: string;
@@ -180,6 +186,10 @@ export function validateMonitorOptions(scope: IConstruct, kind: string, o: Monit
   const clusterLabel = o.clusterLabel ?? 'cluster';
   if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(clusterLabel) || clusterLabel.startsWith('__')) {
     invalid(scope, kind, 'clusterLabel', clusterLabel, "must be a Prometheus label name: letters, digits and '_', not starting with a digit or '__'");
+  }
+  if (TARGET_LABELS.includes(clusterLabel)) {
+    invalid(scope, kind, 'clusterLabel', clusterLabel,
+      `must not be one of the labels the monitor or Prometheus already sets (${TARGET_LABELS.join(', ')}): the cluster name would overwrite it`);
   }
   for (const [field, ref] of [['tls.caSecret', o.tls?.caSecret], ['bearerTokenSecret', o.bearerTokenSecret]] as const) {
     if (ref === undefined) continue;
