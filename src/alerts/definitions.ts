@@ -115,24 +115,37 @@ function seconds(t: number): string {
 
 // ---- recording rules ----
 
-export const RECORD_P99_LATENCY = 'namespace_pod:mqtt_packet_process_duration_ms:p99_rate5m';
+/**
+ * Bucket rates of MQTT packet processing time per pod: aggregatable (a quantile is not), so an
+ * alert or a panel takes `histogram_quantile` over them at any level.
+ */
+export const RECORD_LATENCY_BUCKETS = 'namespace_pod_le:mqtt_packet_process_duration_ms_bucket:rate5m';
 export const RECORD_PACKETS_RECEIVED = 'namespace:mqtt_packets_received:rate5m';
 export const RECORD_PACKETS_RECEIVED_ERROR = 'namespace:mqtt_packets_received_error:rate5m';
-export const RECORD_MESSAGES_RECEIVED = 'namespace_pod:mqtt_messages_received:rate5m';
-export const RECORD_MESSAGES_SENT = 'namespace_pod:mqtt_messages_sent:rate5m';
-export const RECORD_PUBLISH_RECEIVED = 'namespace_pod:mqtt_packets_publish_received:rate5m';
 
 export const RECORDING_RULES: readonly RecordingDefinition[] = [
   {
-    record: RECORD_P99_LATENCY,
-    expr: (ctx) => `histogram_quantile(0.99, sum by (le, ${by(ctx, 'pod')}) (rate(${bucket('mqtt_packet_process_duration_ms')}{${sel(ctx)}}[5m])))`,
+    record: RECORD_LATENCY_BUCKETS,
+    expr: (ctx) => `sum by (${by(ctx, 'pod', 'le')}) (rate(${bucket('mqtt_packet_process_duration_ms')}{${sel(ctx)}}[5m]))`,
   },
   { record: RECORD_PACKETS_RECEIVED, expr: (ctx) => `sum by (${by(ctx)}) (rate(${sample('mqtt_packets_received')}{${sel(ctx)}}[5m]))` },
   { record: RECORD_PACKETS_RECEIVED_ERROR, expr: (ctx) => `sum by (${by(ctx)}) (rate(${sample('mqtt_packets_received_error')}{${sel(ctx)}}[5m]))` },
-  { record: RECORD_MESSAGES_RECEIVED, expr: (ctx) => `sum by (${by(ctx, 'pod')}) (rate(${sample('mqtt_messages_received')}{${sel(ctx)}}[5m]))` },
-  { record: RECORD_MESSAGES_SENT, expr: (ctx) => `sum by (${by(ctx, 'pod')}) (rate(${sample('mqtt_messages_sent')}{${sel(ctx)}}[5m]))` },
-  { record: RECORD_PUBLISH_RECEIVED, expr: (ctx) => `sum by (${by(ctx, 'pod')}) (rate(${sample('mqtt_packets_publish_received')}{${sel(ctx)}}[5m]))` },
 ];
+
+/**
+ * Below these rates the ratio alerts stay quiet: one misconfigured client on an idle cluster, or
+ * the odd failed call between idle nodes, is not an incident.
+ */
+export const MIN_PACKET_RATE = 1;
+export const MIN_GRPC_REQUEST_RATE = 1;
+export const MIN_MESSAGE_RATE = 1;
+
+/**
+ * The gRPC status codes that mean the server failed. RobustMQ counts every non-OK answer in
+ * grpc_errors_total (src/common/metrics/src/grpc.rs:87), named by extract_grpc_status_code
+ * (grpc.rs:110-136): NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT and the like are normal answers.
+ */
+export const GRPC_SERVER_FAULT_CODES: readonly string[] = ['UNKNOWN', 'DEADLINE_EXCEEDED', 'RESOURCE_EXHAUSTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS'];
 
 /** Names of the recording rules, which alert and dashboard expressions may select. */
 export const RECORDED_METRICS: readonly string[] = RECORDING_RULES.map((r) => r.record);
@@ -183,24 +196,26 @@ function volumeRatioAlert(name: string, severity: AlertSeverity, threshold: numb
     group: 'storage',
     severity,
     for: '5m',
-    threshold: { default: threshold, unit: 'ratio', meaning: 'used fraction of the data volume' },
+    threshold: { default: threshold, unit: 'ratio', meaning: 'fraction of the data volume not available to RobustMQ' },
     summary,
     description: (ctx, t) => `The data volume {{ $labels.persistentvolumeclaim }} of RobustMQ cluster ${ctx.clusterName} is {{ $value | humanizePercentage }} full (threshold ${pct(t)}).`,
     dashboard: 'meta',
     staticLabels: (ctx) => ({ [ctx.clusterLabel]: ctx.clusterName }),
-    expr: (ctx, t) => `kubelet_volume_stats_used_bytes{${volumeSelector(ctx)}} / kubelet_volume_stats_capacity_bytes{${volumeSelector(ctx)}} > ${t}`,
+    // Not used / capacity: RobustMQ runs as a non-root user, which cannot use the blocks reserved for root.
+    expr: (ctx, t) => `1 - kubelet_volume_stats_available_bytes{${volumeSelector(ctx)}} / kubelet_volume_stats_capacity_bytes{${volumeSelector(ctx)}} > ${t}`,
     constraint: (forMinutes, t) => (forMinutes + 20 < 60 * t ? undefined
       : `must be shorter than the prediction horizon of ${t * 60}m minus 20m: a volume predicted to fill within it would be full before an alert that waits longer fires`),
     tests: (ctx, t, minutes) => {
       const labels = kubeletLabels(ctx);
       const capacity = 1000000;
+      const available = (ratio: number) => Math.round(capacity * (1 - ratio));
       const mk = (ratio: number) => [
         series('kubelet_volume_stats_capacity_bytes', labels, constant(capacity, minutes)),
-        series('kubelet_volume_stats_used_bytes', labels, constant(capacity * ratio, minutes)),
+        series('kubelet_volume_stats_available_bytes', labels, constant(available(ratio), minutes)),
       ];
       const fire = (1 + t) / 2;
       return {
-        fire: [{ description: `${pct(fire)} used`, series: mk(fire), expected: [{ labels, value: fire }] }],
+        fire: [{ description: `${pct(fire)} used`, series: mk(fire), expected: [{ labels, value: 1 - available(fire) / capacity }] }],
         quiet: [{ description: `${pct(t / 2)} used`, series: mk(t / 2), expected: [] }],
       };
     },
@@ -289,15 +304,16 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     group: 'scrape',
     severity: AlertSeverity.WARNING,
     for: '10m',
-    summary: 'RobustMQ targets are up but expose no RobustMQ metrics.',
-    description: (ctx) => `{{ $value }} RobustMQ targets of cluster ${ctx.clusterName} in namespace ${ctx.namespace} answer the scrape, `
+    summary: 'A RobustMQ target is up but exposes no RobustMQ metrics.',
+    description: (ctx) => `RobustMQ pod {{ $labels.pod }} of cluster ${ctx.clusterName} in namespace ${ctx.namespace} answers the scrape, `
       + 'but system_process_cpu_usage is missing: check the scrape port and path, and that the RobustMQ version matches the metric catalog.',
     dashboard: 'overview',
-    expr: (ctx) => `count by (${by(ctx)}) (up{${sel(ctx)}} == 1) unless on (${by(ctx)}) count by (${by(ctx)}) (${sample('system_process_cpu_usage')}{${sel(ctx)}})`,
+    // Per target: one pod answering without RobustMQ metrics fires, whatever the others do.
+    expr: (ctx) => `up{${sel(ctx)}} == 1 unless on (${by(ctx, 'pod')}) ${sample('system_process_cpu_usage')}{${sel(ctx)}}`,
     tests: (ctx, _t, minutes) => {
       const labels = seriesLabels(ctx, { pod: ctx.podNames[0] });
       return {
-        fire: [{ description: 'up without RobustMQ metrics', series: [series('up', labels, constant(1, minutes))], expected: [{ labels: clusterOnly(ctx), value: 1 }] }],
+        fire: [{ description: 'up without RobustMQ metrics', series: [series('up', labels, constant(1, minutes))], expected: [{ labels, value: 1 }] }],
         quiet: [{
           description: 'up with RobustMQ metrics',
           series: [series('up', labels, constant(1, minutes)), series(sample('system_process_cpu_usage'), labels, constant(12, minutes))],
@@ -333,7 +349,7 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     description: (_ctx, t) => `The 99th percentile of MQTT packet processing time on {{ $labels.pod }} is {{ $value | humanizeDuration }}, above ${seconds(t)}.`,
     dashboard: 'broker',
     // The histogram is in milliseconds; the alert compares seconds.
-    expr: (ctx, t) => `${RECORD_P99_LATENCY}{${recorded(ctx)}} / 1000 > ${t}`,
+    expr: (ctx, t) => `histogram_quantile(0.99, ${RECORD_LATENCY_BUCKETS}{${recorded(ctx)}}) / 1000 > ${t}`,
     tests: (ctx, t, minutes) => {
       const labels = seriesLabels(ctx, { pod: ctx.podNames[0], network: 'Tcp', packet: 'Publish' });
       const expect = { [ctx.clusterLabel]: ctx.clusterName, namespace: ctx.namespace, pod: ctx.podNames[0] };
@@ -348,16 +364,41 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
   {
     name: 'RobustMQHighErrorRate',
     group: 'broker',
-    severity: AlertSeverity.CRITICAL,
-    for: '2m',
-    threshold: { default: (ctx) => ctx.errorRateThreshold ?? 0.05, unit: 'ratio', meaning: 'errored packets as a fraction of received packets' },
-    summary: 'Many MQTT packets received by RobustMQ are in error.',
+    // Warning, not critical: each undecodable frame closes only its own connection, and the broker
+    // keeps serving every other client (docs/runbooks.md#robustmqhigherrorrate).
+    severity: AlertSeverity.WARNING,
+    for: '5m',
+    threshold: { default: (ctx) => ctx.errorRateThreshold ?? 0.05, unit: 'ratio', meaning: 'undecodable packets as a fraction of all packets received' },
+    summary: 'Many MQTT packets received by RobustMQ cannot be decoded.',
     description: (ctx, t) => `{{ $value | humanizePercentage }} of the MQTT packets received by RobustMQ cluster ${ctx.clusterName} in namespace ${ctx.namespace} `
-      + `are errors (threshold ${pct(t)}).`,
+      + `cannot be decoded, and each closes its connection (threshold ${pct(t)}).`,
     dashboard: 'broker',
-    expr: (ctx, t) => `${RECORD_PACKETS_RECEIVED_ERROR}{${recorded(ctx)}} / ${RECORD_PACKETS_RECEIVED}{${recorded(ctx)}} > ${t}`,
-    tests: (ctx, t, minutes) => ratioTests(t, minutes, sample('mqtt_packets_received_error'), sample('mqtt_packets_received'),
-      seriesLabels(ctx, { pod: ctx.podNames[0], network: 'Tcp' }), clusterOnly(ctx)),
+    // Undecodable frames are not counted in mqtt_packets_received_total (they are counted by the
+    // acceptors, src/common/network-server/src/common/tcp_acceptor.rs:222), so the whole is
+    // received + errors; below MIN_PACKET_RATE packets a second the alert stays quiet.
+    expr: (ctx, t) => {
+      const errors = `${RECORD_PACKETS_RECEIVED_ERROR}{${recorded(ctx)}}`;
+      const all = `(${RECORD_PACKETS_RECEIVED}{${recorded(ctx)}} + ${errors})`;
+      return `${errors} / ${all} > ${t} and ${all} > ${MIN_PACKET_RATE}`;
+    },
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0], network: 'Tcp' });
+      const mk = (received: number, errors: number) => [
+        series(sample('mqtt_packets_received'), labels, growing(received, minutes)),
+        series(sample('mqtt_packets_received_error'), labels, growing(errors, minutes)),
+      ];
+      // 600 packets a minute decoded; e undecodable ones give the ratio e / (600 + e).
+      const errorsFor = (ratio: number) => (600 * ratio) / (1 - ratio);
+      const fire = (1 + t) / 2;
+      const fireErrors = errorsFor(fire);
+      return {
+        fire: [{ description: `ratio ${pct(fire)} is above ${pct(t)}`, series: mk(600, fireErrors), expected: [{ labels: clusterOnly(ctx), value: fireErrors / (600 + fireErrors) }] }],
+        quiet: [
+          { description: `ratio ${pct(t / 2)} is not above ${pct(t)}`, series: mk(600, errorsFor(t / 2)), expected: [] },
+          { description: 'an idle cluster with one bad client: errors only, below the traffic floor', series: mk(0, 6), expected: [] },
+        ],
+      };
+    },
   },
   {
     name: 'RobustMQAuthFailuresHigh',
@@ -377,25 +418,49 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     group: 'broker',
     severity: AlertSeverity.INFO,
     for: '15m',
-    threshold: { default: 0, unit: 'per-second', meaning: 'messages dropped for lack of subscribers per second' },
-    summary: 'RobustMQ drops published messages that have no subscribers.',
-    description: (ctx) => `RobustMQ cluster ${ctx.clusterName} drops {{ $value | humanize }} messages per second because no client subscribes to their topics.`,
+    threshold: { default: 0.5, unit: 'ratio', meaning: 'messages dropped for lack of subscribers as a fraction of messages received' },
+    summary: 'RobustMQ drops most published messages for lack of subscribers.',
+    description: (ctx, t) => `RobustMQ cluster ${ctx.clusterName} drops {{ $value | humanizePercentage }} of the messages it receives because no client subscribes `
+      + `to their topics (threshold ${pct(t)}).`,
     dashboard: 'broker',
-    expr: (ctx, t) => `sum by (${by(ctx)}) (rate(${sample('mqtt_messages_dropped_no_subscribers')}{${sel(ctx)}}[5m])) > ${t}`,
-    tests: (ctx, t, minutes) => rateTests(t, minutes, sample('mqtt_messages_dropped_no_subscribers'), seriesLabels(ctx, { pod: ctx.podNames[0] }), clusterOnly(ctx)),
+    // A ratio, not a rate: telemetry published to topics nobody subscribes to is normal, and a
+    // rate above zero would fire for as long as it is published.
+    expr: (ctx, t) => {
+      const received = `sum by (${by(ctx)}) (rate(${sample('mqtt_messages_received')}{${sel(ctx)}}[5m]))`;
+      return `sum by (${by(ctx)}) (rate(${sample('mqtt_messages_dropped_no_subscribers')}{${sel(ctx)}}[5m])) / ${received} > ${t} and ${received} > ${MIN_MESSAGE_RATE}`;
+    },
+    tests: (ctx, t, minutes) => ratioTests(t, minutes, sample('mqtt_messages_dropped_no_subscribers'), sample('mqtt_messages_received'),
+      seriesLabels(ctx, { pod: ctx.podNames[0] }), clusterOnly(ctx)),
   },
   {
     name: 'RobustMQGrpcErrorRatioHigh',
     group: 'broker',
     severity: AlertSeverity.WARNING,
     for: '5m',
-    threshold: { default: 0.05, unit: 'ratio', meaning: 'failed gRPC requests as a fraction of all' },
-    summary: 'Many gRPC requests between RobustMQ nodes fail.',
-    description: (ctx, t) => `{{ $value | humanizePercentage }} of the gRPC requests served by RobustMQ cluster ${ctx.clusterName} fail (threshold ${pct(t)}).`,
+    threshold: { default: 0.05, unit: 'ratio', meaning: 'gRPC requests answered with a server-fault code as a fraction of all' },
+    summary: 'Many gRPC requests between RobustMQ nodes fail on the server.',
+    description: (ctx, t) => `{{ $value | humanizePercentage }} of the gRPC requests served by RobustMQ cluster ${ctx.clusterName} fail with a server-fault code `
+      + `(threshold ${pct(t)}).`,
     dashboard: 'meta',
-    expr: (ctx, t) => `sum by (${by(ctx)}) (rate(${sample('grpc_errors')}{${sel(ctx)}}[5m])) / sum by (${by(ctx)}) (rate(${sample('grpc_requests')}{${sel(ctx)}}[5m])) > ${t}`,
-    tests: (ctx, t, minutes) => ratioTests(t, minutes, sample('grpc_errors'), sample('grpc_requests'),
-      seriesLabels(ctx, { pod: ctx.podNames[0], exported_service: 'PlacementCenterService', method: 'Heartbeat' }), clusterOnly(ctx)),
+    expr: (ctx, t) => {
+      const requests = `sum by (${by(ctx)}) (rate(${sample('grpc_requests')}{${sel(ctx)}}[5m]))`;
+      const faults = `status_code=~"${GRPC_SERVER_FAULT_CODES.join('|')}"`;
+      return `sum by (${by(ctx)}) (rate(${sample('grpc_errors')}{${sel(ctx, [faults])}}[5m])) / ${requests} > ${t} and ${requests} > ${MIN_GRPC_REQUEST_RATE}`;
+    },
+    tests: (ctx, t, minutes) => {
+      const labels = seriesLabels(ctx, { pod: ctx.podNames[0], exported_service: 'meta.service.common.MetaServiceService', method: 'Heartbeat' });
+      const r = ratioTests(t, minutes, sample('grpc_errors'), sample('grpc_requests'), labels, clusterOnly(ctx));
+      const withCode = (cases: typeof r.fire, code: string) => cases.map((c) => ({
+        ...c, series: c.series.map((x) => (x.series.startsWith(`${sample('grpc_errors')}{`) ? { ...x, series: x.series.replace(/\}$/, `, status_code="${code}"}`) } : x)),
+      }));
+      return {
+        fire: withCode(r.fire, 'UNAVAILABLE'),
+        quiet: [
+          ...withCode(r.quiet, 'UNAVAILABLE'),
+          ...withCode(r.fire, 'NOT_FOUND').map((c) => ({ ...c, description: 'as many NOT_FOUND answers, which are normal', expected: [] })),
+        ],
+      };
+    },
   },
   {
     name: 'RobustMQRaftApplyLagHigh',
@@ -558,31 +623,30 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     group: 'process',
     severity: AlertSeverity.WARNING,
     for: '15m',
-    threshold: { default: 90, unit: 'percent', meaning: "CPU used by the RobustMQ process, as a percentage of the node's CPU" },
-    summary: 'A RobustMQ process uses most of its node\'s CPU.',
-    description: (_ctx, t) => 'RobustMQ on {{ $labels.pod }} uses {{ $value | humanize }}% of its node\'s CPU '
-      + `(threshold ${t}%).`,
+    threshold: { default: 0.9, unit: 'ratio', meaning: "the container's CPU use as a fraction of its CPU limit" },
+    summary: 'A RobustMQ container uses most of its CPU limit.',
+    description: (_ctx, t) => 'The RobustMQ container {{ $labels.container }} of {{ $labels.pod }} uses {{ $value | humanizePercentage }} of its CPU limit '
+      + `(threshold ${pct(t)}): requests queue up and Raft heartbeats can be late.`,
     dashboard: 'overview',
-    expr: (ctx, t) => `${sample('system_process_cpu_usage')}{${sel(ctx)}} > ${t}`,
+    staticLabels: (ctx) => ({ [ctx.clusterLabel]: ctx.clusterName }),
+    // cAdvisor's usage against kube-state-metrics' limit: RobustMQ's own system_process_cpu_usage
+    // is a share of the whole node in centipercent (src/common/system-info/src/lib.rs:39,
+    // cpu.rs:40) and cannot tell how close the container is to its limit. A container without a
+    // CPU limit has no limit series and never fires.
+    expr: (ctx, t) => `sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{${containerSelector(ctx)}}[5m])) `
+      + `/ max by (namespace, pod, container) (kube_pod_container_resource_limits{${containerSelector(ctx, ['resource="cpu"'])}}) > ${t}`,
     tests: (ctx, t, minutes) => {
-      const labels = seriesLabels(ctx, { pod: ctx.podNames[0] });
-      return gaugeTests(sample('system_process_cpu_usage'), labels, labels, (t + 100) / 2, t / 2, minutes, t);
-    },
-  },
-  {
-    name: 'RobustMQHighMemory',
-    group: 'process',
-    severity: AlertSeverity.WARNING,
-    for: '15m',
-    threshold: { default: 90, unit: 'percent', meaning: "memory used by the RobustMQ process, as a percentage of the node's memory" },
-    summary: 'A RobustMQ process uses most of its node\'s memory.',
-    description: (_ctx, t) => 'RobustMQ on {{ $labels.pod }} uses {{ $value | humanize }}% of its node\'s memory '
-      + `(threshold ${t}%).`,
-    dashboard: 'overview',
-    expr: (ctx, t) => `${sample('system_process_memory_usage')}{${sel(ctx)}} > ${t}`,
-    tests: (ctx, t, minutes) => {
-      const labels = seriesLabels(ctx, { pod: ctx.podNames[0] });
-      return gaugeTests(sample('system_process_memory_usage'), labels, labels, (t + 100) / 2, t / 2, minutes, t);
+      const labels = containerLabels(ctx);
+      const limitCores = 2;
+      const mk = (ratio: number) => [
+        series('kube_pod_container_resource_limits', { ...labels, resource: 'cpu', unit: 'core', job: 'kube-state-metrics' }, constant(limitCores, minutes)),
+        series('container_cpu_usage_seconds_total', { ...labels, job: 'kubelet' }, growing(60 * limitCores * ratio, minutes)),
+      ];
+      const fire = (1 + t) / 2;
+      return {
+        fire: [{ description: `${pct(fire)} of the limit`, series: mk(fire), expected: [{ labels, value: fire }] }],
+        quiet: [{ description: `${pct(t / 2)} of the limit`, series: mk(t / 2), expected: [] }],
+      };
     },
   },
   {

@@ -31,8 +31,8 @@ export interface AlertTuning extends AlertSetTuning {
    */
   readonly latencyP99Threshold?: string;
   /**
-   * RobustMQHighErrorRate fires when errored packets are more than this ratio (0 to 1) of
-   * received packets.
+   * RobustMQHighErrorRate fires when undecodable packets are more than this ratio (0 to 1) of
+   * all packets received (while at least one packet a second arrives).
    *
    * @default 0.05
    */

@@ -59,13 +59,21 @@ describe('default PrometheusRule', () => {
       expr: '(sum(up{cluster="robustmq-cluster", namespace="robustmq", job="robustmq-cluster-metrics"}) or vector(0)) < 2', for: '1m', labels: { severity: 'critical' },
     });
     expect(byName.RobustMQHighLatency).toMatchObject({ for: '5m', labels: { severity: 'warning' } });
-    expect(byName.RobustMQHighLatency.expr).toBe('namespace_pod:mqtt_packet_process_duration_ms:p99_rate5m{cluster="robustmq-cluster", namespace="robustmq"} / 1000 > 1');
-    const p99 = rule.spec.groups.find((g: any) => g.name === 'robustmq.recording').rules.find((r: any) => r.record === 'namespace_pod:mqtt_packet_process_duration_ms:p99_rate5m');
-    expect(p99.expr).toBe('histogram_quantile(0.99, sum by (le, cluster, namespace, pod) '
-      + '(rate(mqtt_packet_process_duration_ms_bucket{cluster="robustmq-cluster", namespace="robustmq", job="robustmq-cluster-metrics"}[5m])))');
-    expect(byName.RobustMQHighErrorRate).toMatchObject({ for: '2m', labels: { severity: 'critical' } });
-    expect(byName.RobustMQHighErrorRate.expr).toBe('namespace:mqtt_packets_received_error:rate5m{cluster="robustmq-cluster", namespace="robustmq"} '
-      + '/ namespace:mqtt_packets_received:rate5m{cluster="robustmq-cluster", namespace="robustmq"} > 0.05');
+    expect(byName.RobustMQHighLatency.expr).toBe('histogram_quantile(0.99, namespace_pod_le:mqtt_packet_process_duration_ms_bucket:rate5m'
+      + '{cluster="robustmq-cluster", namespace="robustmq"}) / 1000 > 1');
+    const recording = rule.spec.groups.find((g: any) => g.name === 'robustmq.recording').rules;
+    // Bucket rates (aggregatable), not a quantile; and only the recordings an alert uses.
+    expect(recording.map((r: any) => r.record)).toEqual([
+      'namespace_pod_le:mqtt_packet_process_duration_ms_bucket:rate5m', 'namespace:mqtt_packets_received:rate5m', 'namespace:mqtt_packets_received_error:rate5m',
+    ]);
+    expect(recording[0].expr).toBe('sum by (cluster, namespace, pod, le) '
+      + '(rate(mqtt_packet_process_duration_ms_bucket{cluster="robustmq-cluster", namespace="robustmq", job="robustmq-cluster-metrics"}[5m]))');
+    const exprs = alerts.map((a) => a.expr).join('\n');
+    for (const r of recording) expect(exprs).toContain(r.record);
+    expect(byName.RobustMQHighErrorRate).toMatchObject({ for: '5m', labels: { severity: 'warning' } });
+    const errors = 'namespace:mqtt_packets_received_error:rate5m{cluster="robustmq-cluster", namespace="robustmq"}';
+    const all = `(namespace:mqtt_packets_received:rate5m{cluster="robustmq-cluster", namespace="robustmq"} + ${errors})`;
+    expect(byName.RobustMQHighErrorRate.expr).toBe(`${errors} / ${all} > 0.05 and ${all} > 1`);
     expect(byName.RobustMQHighErrorRate.annotations.description).toContain('{{ $value | humanizePercentage }}');
   });
 
@@ -221,7 +229,7 @@ describe('RobustMqAlerts tuning', () => {
     const alerts = new RobustMqAlerts(mon, 'alerts', {
       monitor,
       cluster,
-      overrides: { RobustMQHighCpu: { for: '30m', severity: AlertSeverity.CRITICAL, threshold: 75 }, RobustMQMessagesDropped: { disabled: true } },
+      overrides: { RobustMQHighCpu: { for: '30m', severity: AlertSeverity.CRITICAL, threshold: 0.75 }, RobustMQMessagesDropped: { disabled: true } },
       extraLabels: { team: 'messaging' },
       extraAnnotations: { playbook: 'see {{ $labels.pod }}' },
       runbookUrlPattern: 'https://wiki.example.com/robustmq/{alert}',
@@ -230,7 +238,7 @@ describe('RobustMqAlerts tuning', () => {
     expect(rule.metadata.labels).toEqual({ prometheus: 'k8s' });
     const cpu = alertRules(rule).find((a) => a.alert === 'RobustMQHighCpu');
     expect(cpu).toMatchObject({ for: '30m', labels: { severity: 'critical', team: 'messaging' } });
-    expect(cpu.expr).toMatch(/> 75$/);
+    expect(cpu.expr).toMatch(/> 0.75$/);
     expect(cpu.annotations.runbook_url).toBe('https://wiki.example.com/robustmq/RobustMQHighCpu');
     for (const a of alertRules(rule)) expect(a.annotations.playbook).toBe('see {{ $labels.pod }}');
     expect(alerts.alertNames).not.toContain('RobustMQMessagesDropped');
@@ -266,7 +274,7 @@ describe('RobustMqAlerts tuning', () => {
     ['bad for', { overrides: { RobustMQHighCpu: { for: 'soon' } } }, /overrides.RobustMQHighCpu.for 'soon' must be a Prometheus duration/],
     ['zero for', { overrides: { RobustMQHighCpu: { for: '0s' } } }, /overrides.RobustMQHighCpu.for '0s' must be a positive duration/],
     ['bad severity', { overrides: { RobustMQHighCpu: { severity: 'page' } } }, /overrides.RobustMQHighCpu.severity 'page' must be one of 'critical', 'warning', 'info'/],
-    ['percent over 100', { overrides: { RobustMQHighCpu: { threshold: 150 } } }, /overrides.RobustMQHighCpu.threshold '150' must be a percentage from 0 to 100/],
+    ['ratio threshold over 1', { overrides: { RobustMQHighCpu: { threshold: 90 } } }, /overrides.RobustMQHighCpu.threshold '90' must be a ratio from 0 to 1/],
     ['ratio over 1', { errorRateThreshold: 5 }, /errorRateThreshold '5' must be a ratio from 0 to 1/],
     ['threshold on an alert without one', { overrides: { RobustMQNodeDown: { threshold: 1 } } }, /overrides.RobustMQNodeDown.threshold '1' cannot be set/],
     ['min healthy above replicas', { minHealthyNodes: 4 }, /minHealthyNodes '4' must be a whole number from 1 to the replica count 3/],
