@@ -2,6 +2,7 @@ import {
   ALERT_GROUPS, ALERT_NAMES, ALL_ALERT_DEFINITIONS, AlertContext, AlertDefinition, RECORDED_METRICS, RECORDING_RULES,
 } from './definitions';
 import { AlertSet, AlertSetTuning, Fail, thresholdProblem } from './engine';
+import { healthyFixture, robustMqDecoys } from './fixture';
 import { dashboardUrl } from '../dashboards/uids';
 import { suggestion } from '../metrics/catalog';
 import { KnownMetrics } from '../metrics/known';
@@ -65,6 +66,7 @@ export const ROBUSTMQ_ALERT_SET: AlertSet<AlertContext, AlertDefinition> = {
   reservedLabels: { alertname: PER_ALERT, severity: PER_ALERT },
   dashboardUrl: (def, ctx, grafanaUrl) => dashboardUrl(grafanaUrl, def.dashboard, ctx.clusterName, ctx.namespace),
   nameProblem: alertNameProblem,
+  testInputs: { fixture: healthyFixture, decoys: robustMqDecoys },
 };
 
 /** What the context of the RobustMQ alerts is made of. */

@@ -146,8 +146,9 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     const tests = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rule-tests.yaml'), 'utf8')).tests;
     for (const name of [...ALERT_NAMES, ...JAEGER_ALERT_NAMES]) {
       const mine = tests.filter((t: any) => t.alert_rule_test[0].alertname === name);
-      expect(mine.some((t: any) => t.alert_rule_test[0].exp_alerts.length > 0)).toBe(true);
-      expect(mine.some((t: any) => t.alert_rule_test[0].exp_alerts.length === 0)).toBe(true);
+      // The last check is at the end of the inputs (the ones before it check the `for` boundary).
+      expect(mine.some((t: any) => t.alert_rule_test[t.alert_rule_test.length - 1].exp_alerts.length > 0)).toBe(true);
+      expect(mine.some((t: any) => t.alert_rule_test.every((r: any) => r.exp_alerts.length === 0))).toBe(true);
     }
   });
 
@@ -157,6 +158,54 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     expect(promtool(['check', 'rules', 'robustmq-rules.yaml'], dir).status).toBe(0);
     const r = promtool(['test', 'rules', 'robustmq-rule-tests.yaml'], dir);
     expect(r.output).toContain('SUCCESS');
+  });
+
+  test('the generated tests run on the realistic fixture: three pods, the for boundary, thresholds either side, decoys, resets', () => {
+    const dir = writeBoth([]);
+    const file = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rule-tests.yaml'), 'utf8'));
+    expect(file.group_eval_order[0]).toBe('robustmq.recording');
+    const tests: any[] = file.tests;
+    expect(tests[0].name).toBe('the healthy fixture fires no alert');
+    expect(tests[1].name).toMatch(/counters reset/);
+    const healthy: string[] = tests[0].input_series.map((s: any) => s.series);
+    // Three pods, with the operator's target labels and RobustMQ's real label values.
+    for (const pod of ['robustmq-cluster-0', 'robustmq-cluster-1', 'robustmq-cluster-2']) {
+      expect(healthy.some((s) => s.startsWith('up{') && s.includes(`pod="${pod}"`) && s.includes('endpoint="http-admin"') && s.includes('container="broker-server"'))).toBe(true);
+    }
+    expect(healthy.some((s) => s.includes('machine="metadata_0"') && s.includes('rpc_type="append_entries"'))).toBe(true);
+    expect(healthy.some((s) => s.startsWith('grpc_errors_total{') && s.includes('exported_service=') && s.includes('status_code="NOT_FOUND"'))).toBe(true);
+    // Centipercent: 3.5% of the node is 350.
+    expect(tests[0].input_series.find((s: any) => s.series.startsWith('system_process_cpu_usage{')).values).toMatch(/^350x\d+$/);
+    // First-use-only failure counters are not in the healthy exposition.
+    expect(healthy.some((s) => s.startsWith('raft_write_failures_total{') || s.startsWith('storage_engine_ops_fail_total{'))).toBe(false);
+    for (const name of ALERT_NAMES.filter((n) => !n.startsWith('RobustMQLog'))) {
+      const mine = tests.filter((t) => t.alert_rule_test[0].alertname === name);
+      // The for boundary: quiet one minute before, firing at it.
+      const boundary = (t: any) => t.alert_rule_test.length === 3
+        && t.alert_rule_test[0].exp_alerts.length === 0 && t.alert_rule_test[1].exp_alerts.length > 0;
+      expect(mine.some(boundary)).toBe(true);
+      // Every case is laid over the fixture's three pods.
+      for (const t of mine) expect(t.input_series.filter((s: any) => s.series.startsWith('up{')).length).toBeGreaterThanOrEqual(3);
+      expect(mine.some((t) => t.name.includes(' on '))).toBe(true);
+    }
+    const r = promtool(['test', 'rules', 'robustmq-rule-tests.yaml'], dir);
+    expect(r.output).toContain('SUCCESS');
+  });
+
+  test('the healthy fixture catches a rule that reads the centipercent gauges as percent', () => {
+    const dir = writeBoth([]);
+    const file = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rule-tests.yaml'), 'utf8'));
+    const healthy = file.tests[0];
+    const old = { groups: [{ name: 'old', rules: [{ alert: 'RobustMQHighCpu', expr: 'system_process_cpu_usage > 90', for: '15m' }] }] };
+    fs.writeFileSync(path.join(dir, 'old-rules.yaml'), Yaml.stringify(old));
+    fs.writeFileSync(path.join(dir, 'old-tests.yaml'), Yaml.stringify({
+      rule_files: ['old-rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [{ ...healthy, alert_rule_test: healthy.alert_rule_test.filter((t: any) => t.alertname === 'RobustMQHighCpu') }],
+    }));
+    const r = promtool(['test', 'rules', 'old-tests.yaml'], dir);
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('the healthy fixture fires no alert');
   });
 
   test('a broken expectation makes promtool fail, so the tests can fail', () => {
