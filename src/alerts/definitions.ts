@@ -113,14 +113,16 @@ const RECORDING_LAG = 0;
  * observations at or below the lower bound of the bucket holding `qMs`, the rest inside it.
  * Returns the series and the exact quantile Prometheus computes.
  */
-function histogramAtP99(family: string, labels: Labels, qMs: number, minutes: number): { series: TestSeries[]; p99: number } {
+interface HistogramAtP99 { series: TestSeries[]; p99: number; lo: number; hi: number; c: number }
+
+function histogramAtP99(family: string, labels: Labels, qMs: number, minutes: number): HistogramAtP99 {
   const n = 1000;
   const hi = MS_BUCKETS.find((b) => b >= qMs)!;
   const lo = hi === MS_BUCKETS[0] ? 0 : hi / 2;
   const f = lo === 0 ? 0.99 : Math.min(0.99, (qMs - lo) / (hi - lo));
   const c = lo === 0 ? 0 : Math.max(0, Math.round((0.99 * n - n * f) / (1 - f)));
   const p99 = lo + ((hi - lo) * (0.99 * n - c)) / (n - c);
-  return { series: histogramSeries(family, labels, (le) => (le >= hi ? n : c), n, minutes), p99 };
+  return { series: histogramSeries(family, labels, (le) => (le >= hi ? n : c), n, minutes), p99, lo, hi, c };
 }
 
 function seconds(t: number): string {
@@ -160,6 +162,21 @@ export const MIN_MESSAGE_RATE = 1;
  * (grpc.rs:110-136): NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT and the like are normal answers.
  */
 export const GRPC_SERVER_FAULT_CODES: readonly string[] = ['UNKNOWN', 'DEADLINE_EXCEEDED', 'RESOURCE_EXHAUSTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS'];
+
+/**
+ * What a second cluster's (or a staging copy's) recording rules record in the same Prometheus,
+ * a cluster in trouble: half its packets undecodable, its p99 in the 2s to 4s bucket. The alerts
+ * of this cluster must not see them.
+ */
+export function neighbourRecordings(ctx: AlertContext, minutes: number): TestSeries[] {
+  const others = [{ [ctx.clusterLabel]: `${ctx.clusterName}-east`, namespace: ctx.namespace }, { [ctx.clusterLabel]: ctx.clusterName, namespace: `${ctx.namespace}-staging` }];
+  return others.flatMap((l) => [
+    series(RECORD_PACKETS_RECEIVED, l, constant(100, minutes)),
+    series(RECORD_PACKETS_RECEIVED_ERROR, l, constant(100, minutes)),
+    ...MS_BUCKETS.map((le) => series(RECORD_LATENCY_BUCKETS, { ...l, pod: ctx.podNames[0], le: String(le) }, constant(le >= 4096 ? 50 : 0, minutes))),
+    series(RECORD_LATENCY_BUCKETS, { ...l, pod: ctx.podNames[0], le: '+Inf' }, constant(50, minutes)),
+  ]);
+}
 
 /** Names of the recording rules, which alert and dashboard expressions may select. */
 export const RECORDED_METRICS: readonly string[] = RECORDING_RULES.map((r) => r.record);
@@ -600,9 +617,13 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
         series(sample('raft_rpc_failures'), labels, growing(600 * ratio, minutes)),
       ];
       const fire = (1 + t) / 2;
+      // A second state machine on the pod, failing less: the ratio is over both.
+      const offset = { ...labels, machine: 'offset_0' };
+      const two = [...mk(fire), series(sample('raft_rpc_requests'), offset, growing(600, minutes)), series(sample('raft_rpc_failures'), offset, growing(600 * t, minutes))];
       return {
         fire: [
           { description: `ratio ${pct(fire)} on one pod`, series: mk(fire), expected: [{ labels: expect, value: fire }], activeFrom: 1 },
+          { description: `two state machines, ${pct((fire + t) / 2)} over both`, series: two, expected: [{ labels: expect, value: (fire + t) / 2 }] },
           { description: `ratio ${pct(1.1 * t)}, just above ${pct(t)}`, series: mk(1.1 * t), expected: [{ labels: expect, value: 1.1 * t }] },
         ],
         quiet: [{ description: `ratio ${pct(0.9 * t)}, just below ${pct(t)}`, series: mk(0.9 * t), expected: [] }],
@@ -633,6 +654,11 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
         fire: [
           { description: `${fire} vote requests in 15m`, series: mk(fire), expected: [{ labels: expect, value: fire }], activeFrom: from, valueAt: (m) => Math.min(m, 15) * perMinute },
           { description: `${t + 1} vote requests in 15m, just above ${t}`, series: mk(t + 1), expected: [{ labels: expect, value: t + 1 }] },
+          {
+            description: `${t + 1} vote requests in 15m from two pods`,
+            series: [series(sample('raft_rpc_requests'), labels, growing((t + 1) / 30, minutes)), series(sample('raft_rpc_requests'), podLabels(ctx, 1, { machine: 'metadata_0', rpc_type: 'vote' }), growing((t + 1) / 30, minutes))],
+            expected: [{ labels: expect, value: t + 1 }],
+          },
         ],
         quiet: [
           { description: `${0.9 * t} vote requests in 15m, just below ${t}`, series: mk(0.9 * t), expected: [] },
@@ -699,6 +725,13 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
           expected: [{ labels, value: falling(0.9 * t).availableAtEval / falling(0.9 * t).capacity }],
         }],
         quiet: [{
+          description: 'falling fast but more than half free',
+          series: [
+            series('kubelet_volume_stats_capacity_bytes', labels, constant(capacity, minutes)),
+            series('kubelet_volume_stats_available_bytes', labels, `${0.8 * capacity}-${drop}x${minutes}`),
+          ],
+          expected: [],
+        }, {
           description: `full in ${1.1 * t}h, beyond ${t}h`,
           series: falling(1.1 * t).series,
           expected: [],
@@ -725,7 +758,11 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     expr: (ctx, t) => `sum by (${by(ctx, 'pod')}) (rate(${sample('storage_engine_ops_fail')}{${sel(ctx)}}[5m])) > ${t}`,
     tests: (ctx, t, minutes) => {
       const labels = podLabels(ctx, 0, { operation: 'write' });
-      return podRateTests(t, minutes, sample('storage_engine_ops_fail'), labels, kept(ctx, labels, 'pod'));
+      const cases = podRateTests(t, minutes, sample('storage_engine_ops_fail'), labels, kept(ctx, labels, 'pod'));
+      // Two operations failing on one pod: the alert adds them up.
+      const both = [series(sample('storage_engine_ops_fail'), labels, growing(60 * (t + 1), minutes)),
+        series(sample('storage_engine_ops_fail'), { ...labels, operation: 'read' }, growing(120 * (t + 1), minutes))];
+      return { ...cases, fire: [...cases.fire, { description: 'reads and writes failing', series: both, expected: [{ labels: kept(ctx, labels, 'pod'), value: 3 * (t + 1) }] }] };
     },
   },
   {
@@ -743,9 +780,15 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
       const expect = kept(ctx, labels, 'pod', 'operation');
       const at = (q: number) => histogramAtP99('rocksdb_operation_ms', labels, q * 1000, minutes);
       const [far, near, below] = [at(2.5 * t), at(1.1 * t), at(0.9 * t)];
+      // Two sources on the pod: slow saves to the broker's store among fast ones to the meta store.
+      const slow = histogramAtP99('rocksdb_operation_ms', { ...labels, source: 'broker' }, 4 * t * 1000, minutes);
+      const mixed = [...histogramAtP99('rocksdb_operation_ms', labels, 1, minutes).series, ...slow.series];
+      // 2000 observations: the fast 1000 within 1ms, the slow ones' c at or below lo: rank 1980 falls in (lo, hi].
+      const mixedP99 = slow.lo + ((slow.hi - slow.lo) * (1980 - 1000 - slow.c)) / (2000 - 1000 - slow.c);
       return {
         fire: [
           { description: `p99 ${+far.p99.toFixed(3)}ms on one pod`, series: far.series, expected: [{ labels: expect, value: far.p99 / 1000 }], activeFrom: 1 },
+          { description: 'slow saves from one source among fast ones', series: mixed, expected: [{ labels: expect, value: mixedP99 / 1000 }] },
           { description: `p99 ${+near.p99.toFixed(3)}ms, just above`, series: near.series, expected: [{ labels: expect, value: near.p99 / 1000 }] },
         ],
         quiet: [{ description: `p99 ${+below.p99.toFixed(3)}ms, just below`, series: below.series, expected: [] }],

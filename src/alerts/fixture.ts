@@ -171,10 +171,54 @@ export function healthyFixture(ctx: FixtureContext, minutes: number): TestSeries
       series('kubelet_volume_stats_used_bytes', volumeLabels(ctx, i), constant(0.25 * capacity, minutes)),
     );
   });
+  out.push(...neighbours(ctx, out, minutes));
   if (ctx.logAgent) {
     ctx.podNames.forEach((_pod, i) => {
       out.push(series('up', { namespace: ctx.logAgent!.namespace, job: ctx.logAgent!.job, pod: `fluent-bit-node-${i}` }, constant(1, minutes)));
     });
+  }
+  return out;
+}
+
+/**
+ * What else the same Prometheus scrapes, healthy or not, that the cluster's selectors must keep
+ * out: pod 0's RobustMQ series once more under another cluster (federated), another namespace
+ * (a staging copy) and another job (a PodMonitor scraping the same pods); a sidecar container
+ * in the pods; another workload in the namespace with its nearly full volume; the pods'
+ * ephemeral-storage limits.
+ */
+function neighbours(ctx: FixtureContext, ours: readonly TestSeries[], minutes: number): TestSeries[] {
+  const out: TestSeries[] = [];
+  const pod0 = ours.filter((s) => s.series.includes(`pod="${ctx.podNames[0]}"`) && s.series.includes(`job="${ctx.job}"`));
+  const relabel = (text: string, label: string, value: string) => text.replace(new RegExp(`\\b${label}="[^"]*"`), `${label}="${value}"`);
+  for (const [label, value] of [[ctx.clusterLabel, `${ctx.clusterName}-east`], ['namespace', `${ctx.namespace}-staging`], ['job', `${ctx.job}-pods`]]) {
+    out.push(...pod0.map((s) => ({ ...s, series: relabel(s.series, label, value) })));
+  }
+  const sidecar: Labels = { ...cadvisorLabels(ctx, 0), container: 'istio-proxy' };
+  const bridge: Labels = { ...cadvisorLabels(ctx, 0), pod: 'mqtt-bridge-7d9c5b-x2x4q', container: 'bridge' };
+  for (const l of [sidecar, bridge]) {
+    out.push(
+      series('container_cpu_usage_seconds_total', l, growing(30, minutes)),
+      series('container_memory_working_set_bytes', l, constant(240 * 1024 ** 2, minutes)),
+      series('container_cpu_cfs_periods_total', l, growing(600, minutes)),
+      series('container_cpu_cfs_throttled_periods_total', l, growing(400, minutes)),
+      series('kube_pod_container_resource_limits', { ...limitLabels(ctx, 0, 'cpu', KSM_INSTANCES[0]), pod: l.pod, container: l.container }, constant(0.5, minutes)),
+      series('kube_pod_container_resource_limits', { ...limitLabels(ctx, 0, 'memory', KSM_INSTANCES[0]), pod: l.pod, container: l.container }, constant(256 * 1024 ** 2, minutes)),
+    );
+  }
+  ctx.podNames.forEach((_pod, i) => KSM_INSTANCES.forEach((inst) => out.push(
+    series('kube_pod_container_resource_limits', { ...limitLabels(ctx, i, 'memory', inst), resource: 'ephemeral_storage' }, constant(8 * 1024 ** 3, minutes)),
+  )));
+  const capacity = 20 * 1024 ** 3;
+  // Not ours, and nearly full: 8% available, falling by 0.01% of the volume a minute.
+  const postgres: Labels = { ...volumeLabels(ctx, 0), persistentvolumeclaim: 'data-postgres-0' };
+  const staging: Labels = { ...volumeLabels(ctx, 0), namespace: `${ctx.namespace}-staging` };
+  for (const l of [postgres, staging]) {
+    out.push(
+      series('kubelet_volume_stats_capacity_bytes', l, constant(capacity, minutes)),
+      series('kubelet_volume_stats_available_bytes', l, `${Math.round(0.08 * capacity)}-${Math.round(0.0001 * capacity)}x${minutes}`),
+      series('kubelet_volume_stats_used_bytes', l, `${Math.round(0.87 * capacity)}+${Math.round(0.0001 * capacity)}x${minutes}`),
+    );
   }
   return out;
 }

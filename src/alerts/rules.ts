@@ -1,5 +1,5 @@
 import {
-  ALERT_GROUPS, ALERT_NAMES, ALL_ALERT_DEFINITIONS, AlertContext, AlertDefinition, RECORDED_METRICS, RECORDING_RULES,
+  ALERT_GROUPS, ALERT_NAMES, ALL_ALERT_DEFINITIONS, AlertContext, AlertDefinition, RECORDED_METRICS, RECORDING_RULES, neighbourRecordings,
 } from './definitions';
 import { AlertSet, AlertSetTuning, Fail, thresholdProblem } from './engine';
 import { healthyFixture, robustMqDecoys } from './fixture';
@@ -66,7 +66,7 @@ export const ROBUSTMQ_ALERT_SET: AlertSet<AlertContext, AlertDefinition> = {
   reservedLabels: { alertname: PER_ALERT, severity: PER_ALERT },
   dashboardUrl: (def, ctx, grafanaUrl) => dashboardUrl(grafanaUrl, def.dashboard, ctx.clusterName, ctx.namespace),
   nameProblem: alertNameProblem,
-  testInputs: { fixture: healthyFixture, decoys: robustMqDecoys },
+  testInputs: { fixture: (ctx, minutes) => [...healthyFixture(ctx, minutes), ...neighbourRecordings(ctx, minutes)], decoys: robustMqDecoys },
 };
 
 /** What the context of the RobustMQ alerts is made of. */
