@@ -190,6 +190,10 @@ export function overviewDashboard(ctx: DashboardContext): DashboardSpec {
   };
 }
 
+/** The packet types RobustMQ counts as sent and as received (src/common/metrics/src/mqtt/packets.rs). */
+const SENT_TYPES = ['connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'suback', 'unsuback', 'pingresp', 'disconnect'];
+const RECEIVED_TYPES = ['connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'subscribe', 'unsubscribe', 'pingreq', 'disconnect', 'auth'];
+
 /** RobustMQ MQTT Broker Details. */
 export function brokerDashboard(ctx: DashboardContext): DashboardSpec {
   return {
@@ -264,12 +268,38 @@ export function brokerDashboard(ctx: DashboardContext): DashboardSpec {
         ],
       },
       {
+        title: 'Packets',
+        panels: [
+          ts('Packets Sent by Network and QoS', 'MQTT packets sent to clients per second, by network and QoS.', 'pps',
+            [[rateOf(ctx, 'mqtt_packets_sent', ['network', 'qos']), '{{network}} QoS {{qos}}']]),
+          ts('Packets Sent by Type', 'MQTT packets sent to clients per second, by packet type.', 'pps',
+            SENT_TYPES.map((p): [string, string] => [rateOf(ctx, `mqtt_packets_${p}_sent`, []), p.toUpperCase()]), { stacked: true }),
+          ts('Packets Received by Type', 'MQTT packets received from clients per second, by packet type.', 'pps',
+            RECEIVED_TYPES.map((p): [string, string] => [rateOf(ctx, `mqtt_packets_${p}_received`, []), p.toUpperCase()]), { stacked: true }),
+          ts('Disconnects and Keepalive Expiries', 'Clients that disconnected cleanly, and connections closed because their keepalive expired, per second.', 'ops', [
+            [rateOf(ctx, 'mqtt_disconnect_success', []), 'disconnected'],
+            [rateOf(ctx, 'mqtt_connection_expired', []), 'keepalive expired'],
+          ]),
+          ts('Retained Packets', 'PUBLISH packets with the retain flag received and sent per second, by QoS.', 'pps', [
+            [rateOf(ctx, 'mqtt_retain_packets_received', ['qos']), 'received QoS {{qos}}'],
+            [rateOf(ctx, 'mqtt_retain_packets_sent', ['qos']), 'sent QoS {{qos}}'],
+          ]),
+        ],
+      },
+      {
         title: 'Network Handlers',
         panels: [
           ts('Handler Latency P99', '99th percentile of total request handling time, by network.', 'ms',
             [[p99(ctx, 'handler_total_ms', ['network']), '{{network}}']]),
-          ts('Handler Queue Wait P99', '99th percentile of time requests wait in the handler queue.', 'ms',
-            [[p99(ctx, 'handler_queue_wait_ms', ['network']), '{{network}}']]),
+          ts('Handler Latency Breakdown P99', '99th percentile of the time requests wait in the handler queue, are applied and are written back, by network.', 'ms', [
+            [p99(ctx, 'handler_queue_wait_ms', ['network']), 'queue wait {{network}}'],
+            [p99(ctx, 'handler_apply_ms', ['network']), 'apply {{network}}'],
+            [p99(ctx, 'handler_write_ms', ['network']), 'write {{network}}'],
+          ]),
+          ts('Per-handler Requests', 'Requests handled per second by each handler (a gauge that only grows, shown as a rate); skew means one handler is hot.', 'reqps',
+            [[gaugeRateOf(ctx, 'handler_instance_requests_total', ['handler']), '{{handler}}']]),
+          ts('Per-handler Apply Latency P99', '99th percentile of apply time by handler.', 'ms',
+            [[p99(ctx, 'handler_instance_apply_ms', ['handler']), '{{handler}}']]),
           ts('Handler Queues', 'Requests queued for the handlers and space left.', 'short', [
             [gaugeOf(ctx, 'handler_queue_size', ['label']), 'size {{label}}'],
             [gaugeOf(ctx, 'handler_queue_remaining', ['label']), 'remaining {{label}}'],
@@ -297,8 +327,14 @@ export function brokerDashboard(ctx: DashboardContext): DashboardSpec {
             [rateOf(ctx, 'delay_msg_deliver_fail', []), 'failed'],
             [rateOf(ctx, 'mqtt_messages_delayed', []), 'delayed publishes'],
           ]),
-          ts('Delay Delivery Latency P99', '99th percentile of the time to deliver a delayed message once due.', 'ms',
-            [[p99(ctx, 'delay_msg_deliver_duration_ms', []), 'deliver']]),
+          ts('Delay Latency P99', '99th percentile of the time to enqueue a delayed message and to deliver it once due.', 'ms', [
+            [p99(ctx, 'delay_msg_enqueue_duration_ms', []), 'enqueue'],
+            [p99(ctx, 'delay_msg_deliver_duration_ms', []), 'deliver'],
+          ]),
+          ts('Delay Message Recovery', 'Delayed messages recovered after a restart, and those found expired, per second.', 'cps', [
+            [rateOf(ctx, 'delay_msg_recover', []), 'recovered'],
+            [rateOf(ctx, 'delay_msg_recover_expired', []), 'expired on recovery'],
+          ]),
           ts('Delay Tasks', 'Delay tasks executed and failed per second, by type.', 'ops', [
             [rateOf(ctx, 'delay_task_executed', ['task_type']), 'executed {{task_type}}'],
             [rateOf(ctx, 'delay_task_execute_failed', ['task_type']), 'failed {{task_type}}'],
@@ -312,8 +348,10 @@ export function brokerDashboard(ctx: DashboardContext): DashboardSpec {
             [rateOf(ctx, 'mqtt_connector_messages_sent_success_agg', []), 'sent'],
             [rateOf(ctx, 'mqtt_connector_messages_sent_failure_agg', []), 'failed'],
           ]),
-          ts('Connector Send Latency P99', '99th percentile of connector send time.', 'ms',
-            [[p99(ctx, 'mqtt_connector_send_duration_ms_agg', []), 'send']]),
+          ts('Connector Send Latency P99', '99th percentile of connector send time, all connectors and by connector type.', 'ms', [
+            [p99(ctx, 'mqtt_connector_send_duration_ms_agg', []), 'all'],
+            [p99(ctx, 'mqtt_connector_send_duration_ms', ['connector_type']), '{{connector_type}}'],
+          ]),
           ts('Connectors Up', 'Connectors running, by type.', 'short',
             [[gaugeOf(ctx, 'mqtt_connector_up', ['connector_type']), '{{connector_type}}']]),
         ],
@@ -364,8 +402,10 @@ export function metaDashboard(ctx: DashboardContext): DashboardSpec {
             [rateOf(ctx, 'raft_write_failures', ['pod']), 'write {{pod}}'],
             [rateOf(ctx, 'raft_rpc_failures', ['pod', 'rpc_type']), 'rpc {{rpc_type}} {{pod}}'],
           ]),
-          ts('Raft Writes', 'Raft write requests per second.', 'reqps',
-            [[rateOf(ctx, 'raft_write_requests', ['machine']), '{{machine}}']]),
+          ts('Raft Writes', 'Raft write requests and successful writes per second.', 'reqps', [
+            [rateOf(ctx, 'raft_write_requests', ['machine']), 'requests {{machine}}'],
+            [rateOf(ctx, 'raft_write_success', ['machine']), 'succeeded {{machine}}'],
+          ]),
           ts('Apply Batch Latency P99', '99th percentile of the time to apply a batch of entries.', 'ms',
             [[p99(ctx, 'raft_apply_batch_duration_ms', ['machine']), '{{machine}}']]),
           ts('Log Append Latency P99', '99th percentile of the time to append a batch to the Raft log.', 'ms',
