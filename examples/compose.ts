@@ -38,7 +38,7 @@ new RobustMqAlerts(monitoring, 'robustmq-alerts', {
   monitor,
   cluster,
   latencyP99Threshold: '500ms',
-  overrides: { RobustMQHighCpu: { threshold: 80, severity: AlertSeverity.CRITICAL } },
+  overrides: { RobustMQHighCpu: { threshold: 0.8, severity: AlertSeverity.CRITICAL } },
   disabledAlerts: ['RobustMQMessagesDropped'],
   extraLabels: { team: 'messaging' },
   grafanaUrl: 'https://grafana.example.com',

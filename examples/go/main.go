@@ -47,7 +47,7 @@ func main() {
 		Cluster:             cluster,
 		LatencyP99Threshold: jsii.String("500ms"),
 		Overrides: &map[string]*rmq.AlertOverride{
-			"RobustMQHighCpu": {Threshold: jsii.Number(80), Severity: rmq.AlertSeverity_CRITICAL},
+			"RobustMQHighCpu": {Threshold: jsii.Number(0.8), Severity: rmq.AlertSeverity_CRITICAL},
 		},
 		DisabledAlerts: jsii.Strings("RobustMQMessagesDropped"),
 		ExtraLabels:    &map[string]*string{"team": jsii.String("messaging")},

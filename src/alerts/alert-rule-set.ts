@@ -21,7 +21,11 @@ export abstract class AlertRuleSet extends Construct {
   protected _render<C, D extends AlertDefinition<C>>(kind: string, set: AlertSet<C, D>, ctx: C,
     resolved: readonly ResolvedAlert<D>[], placement: PrometheusRulePlacement): { rule: PrometheusRule; namespace: string } {
     this.groups = renderRuleGroups(set, ctx, resolved);
-    this.tests = (ruleFile) => renderPromtoolTests(ctx, resolved, ruleFile);
+    // Recording rules first: alerts read them at the same step, not one step late at random.
+    const isRecording = (g: RuleGroup) => g.name === set.recording?.group;
+    const recordingFirst = [...this.groups.filter(isRecording), ...this.groups.filter((g) => !isRecording(g))];
+    const order = recordingFirst.map((g) => g.name);
+    this.tests = (ruleFile) => renderPromtoolTests(ctx, resolved, ruleFile, set.testInputs, set.recording ? order : undefined);
     return placePrometheusRule(this, kind, placement, this.groups);
   }
 

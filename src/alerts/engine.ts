@@ -45,6 +45,45 @@ export interface AlertTestCase {
   readonly series: TestSeries[];
   /** The alerts expected at evaluation time; empty for a case where the alert stays quiet. */
   readonly expected: ExpectedAlert[];
+  /**
+   * Series of the healthy fixture this case takes away: those of metric `metric` whose labels
+   * include all of `labels` (the absence an `absent()` alert is tested on).
+   *
+   * @default - the whole fixture stays
+   */
+  readonly withoutFixture?: { readonly metric: string; readonly labels: { [key: string]: string } };
+  /**
+   * The first minute at which the expression holds (a firing case): the test then also checks
+   * the `for` boundary, still quiet one minute before `activeFrom + for` and firing at it.
+   *
+   * @default - no boundary check
+   */
+  readonly activeFrom?: number;
+  /**
+   * The alerts' value at a minute before the evaluation time, when it differs from `expected`'s
+   * (a value still ramping up at the `for` boundary).
+   *
+   * @default - the expected value
+   */
+  readonly valueAt?: (minute: number) => number;
+}
+
+/** A series that an alert's selector must keep out: one label of the test series changed. */
+export interface TestDecoy {
+  /** What the decoy stands for, e.g. 'a second scrape job of the same pods'. */
+  readonly description: string;
+  readonly label: string;
+  readonly value: string;
+  /** Whether a series with these labels gets the decoy value. */
+  readonly applies: (labels: { [key: string]: string }) => boolean;
+}
+
+/** What every test of a set is laid over: a healthy system's series, and the decoys. */
+export interface TestInputs<C> {
+  /** The healthy system for `minutes` minutes; alone, it must fire no alert. */
+  readonly fixture: (ctx: C, minutes: number) => TestSeries[];
+  /** Label changes that must take a firing case's series out of the alert's selection. */
+  readonly decoys?: (ctx: C) => TestDecoy[];
 }
 
 /** The inputs where an alert fires and where it stays quiet. */
@@ -115,6 +154,8 @@ export interface AlertSet<C, D extends AlertDefinition<C> = AlertDefinition<C>> 
   readonly dashboardUrl: (def: D, ctx: C, grafanaUrl: string) => string;
   /** Why a name is not an alert of the set; undefined for one that is. */
   readonly nameProblem?: (name: string) => Problem;
+  /** The healthy fixture and decoys the set's tests are laid over. */
+  readonly testInputs?: TestInputs<C>;
 }
 
 /** Overrides of one alert. */
@@ -348,36 +389,123 @@ export function renderRuleGroups<C, D extends AlertDefinition<C>>(set: AlertSet<
   return groups;
 }
 
+/** A series' name and labels, parsed back from `name{k="v", ...}`. */
+function parseSeries(text: string): { name: string; labels: { [key: string]: string } } {
+  const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?$/.exec(text);
+  if (!m) throw new Error(`not a series: ${text}`);
+  const labels: { [key: string]: string } = {};
+  for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)=("(?:[^"\\]|\\.)*")/g)) labels[l[1]] = JSON.parse(l[2]);
+  return { name: m[1], labels };
+}
+
+function seriesText(name: string, labels: { [key: string]: string }): string {
+  return `${name}{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}}`;
+}
+
+/** The identity of a series: its name and sorted labels. */
+function seriesKey(text: string): string {
+  const { name, labels } = parseSeries(text);
+  return `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
+}
+
 /**
- * promtool unit tests: for every alert its inputs where it fires, with the exact labels and
- * annotations expected (the annotations rendered as Prometheus would), and where it stays quiet.
+ * The fixture with the case's series laid over it: a case's series replaces the fixture's of the
+ * same identity, and the series the case takes away (withoutFixture) are left out.
+ */
+function overlay(fixture: readonly TestSeries[], c: AlertTestCase): TestSeries[] {
+  const mine = new Set(c.series.map((s) => seriesKey(s.series)));
+  const w = c.withoutFixture;
+  const takenAway = (text: string) => {
+    if (!w) return false;
+    const { name, labels } = parseSeries(text);
+    return name === w.metric && Object.entries(w.labels).every(([k, v]) => labels[k] === v);
+  };
+  return [...fixture.filter((s) => !mine.has(seriesKey(s.series)) && !takenAway(s.series)), ...c.series];
+}
+
+/** Counters of the fixture (`0+NxM`) that reset to 0 at minute `at` on the series `where` picks. */
+function withResets(fixture: readonly TestSeries[], at: number, where: (labels: { [key: string]: string }) => boolean): TestSeries[] {
+  return fixture.map((s) => {
+    const m = /^0\+([0-9.e-]+)x([0-9]+)$/.exec(s.values);
+    if (!m || !where(parseSeries(s.series).labels) || Number(m[2]) <= at + 1) return s;
+    return { ...s, values: `0+${m[1]}x${at} 0+${m[1]}x${Number(m[2]) - at - 1}` };
+  });
+}
+
+/**
+ * promtool unit tests: for every alert its inputs where it fires (with the exact labels and
+ * annotations expected, the annotations rendered as Prometheus would, and the `for` boundary)
+ * and where it stays quiet. With the set's test inputs, every case is laid over the healthy
+ * fixture, the fixture alone and with counter resets must fire nothing, and each firing case
+ * moved onto a decoy (another job, namespace, cluster, container...) must stay quiet.
  */
 export function renderPromtoolTests<C, D extends AlertDefinition<C>>(ctx: C, alerts: readonly ResolvedAlert<D>[],
-  ruleFile: string): PromtoolTestFile {
+  ruleFile: string, inputs?: TestInputs<C>, groupEvalOrder?: string[]): PromtoolTestFile {
   const tests: PromtoolTest[] = [];
+  const expAlertsOf = (a: ResolvedAlert<D>, expected: readonly ExpectedAlert[], value?: number) => expected.map((e) => {
+    const labels = { ...e.labels, ...a.labels };
+    const v = value ?? e.value;
+    return {
+      expLabels: labels,
+      expAnnotations: Object.fromEntries(Object.entries(a.annotations).map(([k, x]) => [k, renderTemplate(x, labels, v)])),
+    };
+  });
+  const decoys = inputs?.decoys?.(ctx) ?? [];
+  let longest = 0;
   for (const a of alerts) {
     const forMinutes = Math.ceil(durationMs(a.for)! / 60000);
     const minutes = forMinutes + 20 + EVAL_MARGIN_MINUTES;
-    const evalTime = `${minutes - EVAL_MARGIN_MINUTES}m`;
+    longest = Math.max(longest, minutes);
+    const evalMinute = minutes - EVAL_MARGIN_MINUTES;
     const cases = a.definition.tests(ctx, a.threshold, minutes);
-    const toTest = (c: AlertTestCase, fires: boolean): PromtoolTest => ({
-      name: `${a.name} ${fires ? 'fires' : 'stays quiet'}: ${c.description}`,
-      interval: '1m',
-      inputSeries: c.series.map((s) => ({ series: s.series, values: s.values })),
-      alertRuleTests: [{
-        evalTime,
-        alertname: a.name,
-        expAlerts: c.expected.map((e) => {
-          const labels = { ...e.labels, ...a.labels };
-          return {
-            expLabels: labels,
-            expAnnotations: Object.fromEntries(Object.entries(a.annotations).map(([k, v]) => [k, renderTemplate(v, labels, e.value)])),
-          };
-        }),
-      }],
-    });
+    const fixture = inputs ? inputs.fixture(ctx, minutes) : [];
+    const toTest = (c: AlertTestCase, fires: boolean): PromtoolTest => {
+      const evals = [{ evalTime: `${evalMinute}m`, alertname: a.name, expAlerts: expAlertsOf(a, c.expected) }];
+      if (fires && c.activeFrom !== undefined) {
+        // Prometheus fires an alert whose expression first held at minute A at A + for.
+        const firesAt = c.activeFrom + Math.ceil(durationMs(a.for)! / 60000);
+        if (firesAt > evalMinute) throw new Error(`${a.name}: '${c.description}' fires at ${firesAt}m, after the evaluation at ${evalMinute}m`);
+        evals.unshift(
+          { evalTime: `${firesAt - 1}m`, alertname: a.name, expAlerts: [] },
+          { evalTime: `${firesAt}m`, alertname: a.name, expAlerts: expAlertsOf(a, c.expected, c.valueAt?.(firesAt)) },
+        );
+      }
+      return {
+        name: `${a.name} ${fires ? 'fires' : 'stays quiet'}: ${c.description}`,
+        interval: '1m',
+        inputSeries: overlay(fixture, c).map((s) => ({ series: s.series, values: s.values })),
+        alertRuleTests: evals,
+      };
+    };
     for (const c of cases.fire) tests.push(toTest(c, true));
     for (const c of cases.quiet) tests.push(toTest(c, false));
+    // The first firing case's series on a decoy: the selector must keep them out.
+    const first = cases.fire[0];
+    for (const d of first ? decoys : []) {
+      let moved = false;
+      const series = first.series.map((s) => {
+        const { name, labels } = parseSeries(s.series);
+        if (labels[d.label] === undefined || !d.applies(labels)) return s;
+        moved = true;
+        return { ...s, series: seriesText(name, { ...labels, [d.label]: d.value }) };
+      });
+      if (moved) tests.push(toTest({ description: `'${first.description}' on ${d.description}`, series, expected: [] }, false));
+    }
   }
-  return { ruleFiles: [ruleFile], evaluationInterval: '1m', tests };
+  if (inputs && alerts.length > 0) {
+    const healthy = inputs.fixture(ctx, longest);
+    const quietAll = (name: string, input: TestSeries[]): PromtoolTest => ({
+      name,
+      interval: '1m',
+      inputSeries: input.map((s) => ({ series: s.series, values: s.values })),
+      alertRuleTests: alerts.flatMap((a) => [10, longest - EVAL_MARGIN_MINUTES].map((m) => ({ evalTime: `${m}m`, alertname: a.name, expAlerts: [] }))),
+    });
+    tests.unshift(
+      quietAll('the healthy fixture fires no alert', healthy),
+      // A pod restarting resets its counters: rates must not turn negative or spike.
+      quietAll('the healthy fixture with one pod\'s counters reset at minute 8 fires no alert',
+        withResets(healthy, 8, (l) => l.pod !== undefined && l.pod === parseSeries(healthy[0].series).labels.pod)),
+    );
+  }
+  return { ruleFiles: [ruleFile], evaluationInterval: '1m', ...(groupEvalOrder ? { groupEvalOrder } : {}), tests };
 }

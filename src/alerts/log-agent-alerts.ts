@@ -126,6 +126,7 @@ function logAgentAlerts(): AlertDefinition[] {
             {
               description: 'no Fluent Bit target at all',
               series: [series('up', other, constant(1, minutes))],
+              withoutFixture: { metric: 'up', labels: { job: ctx.logAgent!.job, namespace: ctx.logAgent!.namespace } },
               expected: [{ labels: { job: ctx.logAgent!.job, namespace: ctx.logAgent!.namespace, pod: NO_LOG_AGENT_TARGET }, value: 1 }],
             },
           ],

@@ -99,6 +99,13 @@ export interface PromtoolTestFile {
   readonly ruleFiles: string[];
   /** The rules' evaluation interval. */
   readonly evaluationInterval: string;
+  /**
+   * The order in which rule groups are evaluated at each step (promtool's `group_eval_order`):
+   * recording rules first, so an alert reads them at the same step, deterministically.
+   *
+   * @default - promtool's order, which is not fixed
+   */
+  readonly groupEvalOrder?: string[];
   /** The tests. */
   readonly tests: PromtoolTest[];
 }
@@ -108,6 +115,7 @@ function promtoolJson(file: PromtoolTestFile): object {
   return {
     rule_files: [...file.ruleFiles],
     evaluation_interval: file.evaluationInterval,
+    ...(file.groupEvalOrder && file.groupEvalOrder.length > 0 ? { group_eval_order: [...file.groupEvalOrder] } : {}),
     tests: file.tests.map((t) => ({
       name: t.name,
       interval: t.interval,
@@ -135,7 +143,13 @@ export class RuleFiles {
 
   /** The union of several test files for one rule file: the first file's header, every test. */
   public static mergeTests(ruleFile: string, files: PromtoolTestFile[]): PromtoolTestFile {
-    return { ruleFiles: [ruleFile], evaluationInterval: files[0]?.evaluationInterval ?? '1m', tests: files.flatMap((f) => f.tests) };
+    const order = files.flatMap((f) => f.groupEvalOrder ?? []);
+    return {
+      ruleFiles: [ruleFile],
+      evaluationInterval: files[0]?.evaluationInterval ?? '1m',
+      ...(order.length > 0 ? { groupEvalOrder: order } : {}),
+      tests: files.flatMap((f) => f.tests),
+    };
   }
 
   private constructor() {}

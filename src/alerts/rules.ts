@@ -1,7 +1,8 @@
 import {
-  ALERT_GROUPS, ALERT_NAMES, ALL_ALERT_DEFINITIONS, AlertContext, AlertDefinition, RECORDED_METRICS, RECORDING_RULES,
+  ALERT_GROUPS, ALERT_NAMES, ALL_ALERT_DEFINITIONS, AlertContext, AlertDefinition, RECORDED_METRICS, RECORDING_RULES, neighbourRecordings,
 } from './definitions';
 import { AlertSet, AlertSetTuning, Fail, thresholdProblem } from './engine';
+import { healthyFixture, robustMqDecoys } from './fixture';
 import { dashboardUrl } from '../dashboards/uids';
 import { suggestion } from '../metrics/catalog';
 import { KnownMetrics } from '../metrics/known';
@@ -31,8 +32,8 @@ export interface AlertTuning extends AlertSetTuning {
    */
   readonly latencyP99Threshold?: string;
   /**
-   * RobustMQHighErrorRate fires when errored packets are more than this ratio (0 to 1) of
-   * received packets.
+   * RobustMQHighErrorRate fires when undecodable packets are more than this ratio (0 to 1) of
+   * all packets received (while at least one packet a second arrives).
    *
    * @default 0.05
    */
@@ -65,6 +66,7 @@ export const ROBUSTMQ_ALERT_SET: AlertSet<AlertContext, AlertDefinition> = {
   reservedLabels: { alertname: PER_ALERT, severity: PER_ALERT },
   dashboardUrl: (def, ctx, grafanaUrl) => dashboardUrl(grafanaUrl, def.dashboard, ctx.clusterName, ctx.namespace),
   nameProblem: alertNameProblem,
+  testInputs: { fixture: (ctx, minutes) => [...healthyFixture(ctx, minutes), ...neighbourRecordings(ctx, minutes)], decoys: robustMqDecoys },
 };
 
 /** What the context of the RobustMQ alerts is made of. */

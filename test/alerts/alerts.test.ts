@@ -59,13 +59,21 @@ describe('default PrometheusRule', () => {
       expr: '(sum(up{cluster="robustmq-cluster", namespace="robustmq", job="robustmq-cluster-metrics"}) or vector(0)) < 2', for: '1m', labels: { severity: 'critical' },
     });
     expect(byName.RobustMQHighLatency).toMatchObject({ for: '5m', labels: { severity: 'warning' } });
-    expect(byName.RobustMQHighLatency.expr).toBe('namespace_pod:mqtt_packet_process_duration_ms:p99_rate5m{cluster="robustmq-cluster", namespace="robustmq"} / 1000 > 1');
-    const p99 = rule.spec.groups.find((g: any) => g.name === 'robustmq.recording').rules.find((r: any) => r.record === 'namespace_pod:mqtt_packet_process_duration_ms:p99_rate5m');
-    expect(p99.expr).toBe('histogram_quantile(0.99, sum by (le, cluster, namespace, pod) '
-      + '(rate(mqtt_packet_process_duration_ms_bucket{cluster="robustmq-cluster", namespace="robustmq", job="robustmq-cluster-metrics"}[5m])))');
-    expect(byName.RobustMQHighErrorRate).toMatchObject({ for: '2m', labels: { severity: 'critical' } });
-    expect(byName.RobustMQHighErrorRate.expr).toBe('namespace:mqtt_packets_received_error:rate5m{cluster="robustmq-cluster", namespace="robustmq"} '
-      + '/ namespace:mqtt_packets_received:rate5m{cluster="robustmq-cluster", namespace="robustmq"} > 0.05');
+    expect(byName.RobustMQHighLatency.expr).toBe('histogram_quantile(0.99, namespace_pod_le:mqtt_packet_process_duration_ms_bucket:rate5m'
+      + '{cluster="robustmq-cluster", namespace="robustmq"}) / 1000 > 1');
+    const recording = rule.spec.groups.find((g: any) => g.name === 'robustmq.recording').rules;
+    // Bucket rates (aggregatable), not a quantile; and only the recordings an alert uses.
+    expect(recording.map((r: any) => r.record)).toEqual([
+      'namespace_pod_le:mqtt_packet_process_duration_ms_bucket:rate5m', 'namespace:mqtt_packets_received:rate5m', 'namespace:mqtt_packets_received_error:rate5m',
+    ]);
+    expect(recording[0].expr).toBe('sum by (cluster, namespace, pod, le) '
+      + '(rate(mqtt_packet_process_duration_ms_bucket{cluster="robustmq-cluster", namespace="robustmq", job="robustmq-cluster-metrics"}[5m]))');
+    const exprs = alerts.map((a) => a.expr).join('\n');
+    for (const r of recording) expect(exprs).toContain(r.record);
+    expect(byName.RobustMQHighErrorRate).toMatchObject({ for: '5m', labels: { severity: 'warning' } });
+    const errors = 'namespace:mqtt_packets_received_error:rate5m{cluster="robustmq-cluster", namespace="robustmq"}';
+    const all = `(namespace:mqtt_packets_received:rate5m{cluster="robustmq-cluster", namespace="robustmq"} + ${errors})`;
+    expect(byName.RobustMQHighErrorRate.expr).toBe(`${errors} / ${all} > 0.05 and ${all} > 1`);
     expect(byName.RobustMQHighErrorRate.annotations.description).toContain('{{ $value | humanizePercentage }}');
   });
 
@@ -140,8 +148,9 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     const tests = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rule-tests.yaml'), 'utf8')).tests;
     for (const name of [...ALERT_NAMES, ...JAEGER_ALERT_NAMES]) {
       const mine = tests.filter((t: any) => t.alert_rule_test[0].alertname === name);
-      expect(mine.some((t: any) => t.alert_rule_test[0].exp_alerts.length > 0)).toBe(true);
-      expect(mine.some((t: any) => t.alert_rule_test[0].exp_alerts.length === 0)).toBe(true);
+      // The last check is at the end of the inputs (the ones before it check the `for` boundary).
+      expect(mine.some((t: any) => t.alert_rule_test[t.alert_rule_test.length - 1].exp_alerts.length > 0)).toBe(true);
+      expect(mine.some((t: any) => t.alert_rule_test.every((r: any) => r.exp_alerts.length === 0))).toBe(true);
     }
   });
 
@@ -151,6 +160,54 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     expect(promtool(['check', 'rules', 'robustmq-rules.yaml'], dir).status).toBe(0);
     const r = promtool(['test', 'rules', 'robustmq-rule-tests.yaml'], dir);
     expect(r.output).toContain('SUCCESS');
+  });
+
+  test('the generated tests run on the realistic fixture: three pods, the for boundary, thresholds either side, decoys, resets', () => {
+    const dir = writeBoth([]);
+    const file = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rule-tests.yaml'), 'utf8'));
+    expect(file.group_eval_order[0]).toBe('robustmq.recording');
+    const tests: any[] = file.tests;
+    expect(tests[0].name).toBe('the healthy fixture fires no alert');
+    expect(tests[1].name).toMatch(/counters reset/);
+    const healthy: string[] = tests[0].input_series.map((s: any) => s.series);
+    // Three pods, with the operator's target labels and RobustMQ's real label values.
+    for (const pod of ['robustmq-cluster-0', 'robustmq-cluster-1', 'robustmq-cluster-2']) {
+      expect(healthy.some((s) => s.startsWith('up{') && s.includes(`pod="${pod}"`) && s.includes('endpoint="http-admin"') && s.includes('container="broker-server"'))).toBe(true);
+    }
+    expect(healthy.some((s) => s.includes('machine="metadata_0"') && s.includes('rpc_type="append_entries"'))).toBe(true);
+    expect(healthy.some((s) => s.startsWith('grpc_errors_total{') && s.includes('exported_service=') && s.includes('status_code="NOT_FOUND"'))).toBe(true);
+    // Centipercent: 3.5% of the node is 350.
+    expect(tests[0].input_series.find((s: any) => s.series.startsWith('system_process_cpu_usage{')).values).toMatch(/^350x\d+$/);
+    // First-use-only failure counters are not in the healthy exposition.
+    expect(healthy.some((s) => s.startsWith('raft_write_failures_total{') || s.startsWith('storage_engine_ops_fail_total{'))).toBe(false);
+    for (const name of ALERT_NAMES.filter((n) => !n.startsWith('RobustMQLog'))) {
+      const mine = tests.filter((t) => t.alert_rule_test[0].alertname === name);
+      // The for boundary: quiet one minute before, firing at it.
+      const boundary = (t: any) => t.alert_rule_test.length === 3
+        && t.alert_rule_test[0].exp_alerts.length === 0 && t.alert_rule_test[1].exp_alerts.length > 0;
+      expect(mine.some(boundary)).toBe(true);
+      // Every case is laid over the fixture's three pods.
+      for (const t of mine) expect(t.input_series.filter((s: any) => s.series.startsWith('up{')).length).toBeGreaterThanOrEqual(3);
+      expect(mine.some((t) => t.name.includes(' on '))).toBe(true);
+    }
+    const r = promtool(['test', 'rules', 'robustmq-rule-tests.yaml'], dir);
+    expect(r.output).toContain('SUCCESS');
+  });
+
+  test('the healthy fixture catches a rule that reads the centipercent gauges as percent', () => {
+    const dir = writeBoth([]);
+    const file = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rule-tests.yaml'), 'utf8'));
+    const healthy = file.tests[0];
+    const old = { groups: [{ name: 'old', rules: [{ alert: 'RobustMQHighCpu', expr: 'system_process_cpu_usage > 90', for: '15m' }] }] };
+    fs.writeFileSync(path.join(dir, 'old-rules.yaml'), Yaml.stringify(old));
+    fs.writeFileSync(path.join(dir, 'old-tests.yaml'), Yaml.stringify({
+      rule_files: ['old-rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [{ ...healthy, alert_rule_test: healthy.alert_rule_test.filter((t: any) => t.alertname === 'RobustMQHighCpu') }],
+    }));
+    const r = promtool(['test', 'rules', 'old-tests.yaml'], dir);
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('the healthy fixture fires no alert');
   });
 
   test('a broken expectation makes promtool fail, so the tests can fail', () => {
@@ -223,7 +280,7 @@ describe('RobustMqAlerts tuning', () => {
     const alerts = new RobustMqAlerts(mon, 'alerts', {
       monitor,
       cluster,
-      overrides: { RobustMQHighCpu: { for: '30m', severity: AlertSeverity.CRITICAL, threshold: 75 }, RobustMQMessagesDropped: { disabled: true } },
+      overrides: { RobustMQHighCpu: { for: '30m', severity: AlertSeverity.CRITICAL, threshold: 0.75 }, RobustMQMessagesDropped: { disabled: true } },
       extraLabels: { team: 'messaging' },
       extraAnnotations: { playbook: 'see {{ $labels.pod }}' },
       runbookUrlPattern: 'https://wiki.example.com/robustmq/{alert}',
@@ -232,7 +289,7 @@ describe('RobustMqAlerts tuning', () => {
     expect(rule.metadata.labels).toEqual({ prometheus: 'k8s' });
     const cpu = alertRules(rule).find((a) => a.alert === 'RobustMQHighCpu');
     expect(cpu).toMatchObject({ for: '30m', labels: { severity: 'critical', team: 'messaging' } });
-    expect(cpu.expr).toMatch(/> 75$/);
+    expect(cpu.expr).toMatch(/> 0.75$/);
     expect(cpu.annotations.runbook_url).toBe('https://wiki.example.com/robustmq/RobustMQHighCpu');
     for (const a of alertRules(rule)) expect(a.annotations.playbook).toBe('see {{ $labels.pod }}');
     expect(alerts.alertNames).not.toContain('RobustMQMessagesDropped');
@@ -268,7 +325,7 @@ describe('RobustMqAlerts tuning', () => {
     ['bad for', { overrides: { RobustMQHighCpu: { for: 'soon' } } }, /overrides.RobustMQHighCpu.for 'soon' must be a Prometheus duration/],
     ['zero for', { overrides: { RobustMQHighCpu: { for: '0s' } } }, /overrides.RobustMQHighCpu.for '0s' must be a positive duration/],
     ['bad severity', { overrides: { RobustMQHighCpu: { severity: 'page' } } }, /overrides.RobustMQHighCpu.severity 'page' must be one of 'critical', 'warning', 'info'/],
-    ['percent over 100', { overrides: { RobustMQHighCpu: { threshold: 150 } } }, /overrides.RobustMQHighCpu.threshold '150' must be a percentage from 0 to 100/],
+    ['ratio threshold over 1', { overrides: { RobustMQHighCpu: { threshold: 90 } } }, /overrides.RobustMQHighCpu.threshold '90' must be a ratio from 0 to 1/],
     ['ratio over 1', { errorRateThreshold: 5 }, /errorRateThreshold '5' must be a ratio from 0 to 1/],
     ['threshold on an alert without one', { overrides: { RobustMQNodeDown: { threshold: 1 } } }, /overrides.RobustMQNodeDown.threshold '1' cannot be set/],
     ['min healthy above replicas', { minHealthyNodes: 4 }, /minHealthyNodes '4' must be a whole number from 1 to the replica count 3/],

@@ -143,6 +143,43 @@ describe('default dashboards', () => {
     expect(allPanels(logs).map((p) => p.title)).toEqual(expect.arrayContaining(['Log Volume by Level', 'Recent Errors with Trace IDs']));
   });
 
+  test('RobustMQ\'s numbers are read in their real units: centipercent /100, busy ratio in percent, cluster-wide counts by max()', () => {
+    const panels = dashboards.filter((x) => x.templating.list[0].query === 'prometheus').flatMap((d) => allPanels(d));
+    const exprs = (p: any) => (p.targets ?? []).map((t: any) => t.expr as string);
+    for (const p of panels) {
+      for (const e of exprs(p)) {
+        // The system_* gauges are centipercent of the node (0 to 10000).
+        if (/system_(process_)?(cpu|memory)_usage\{/.test(e) && !/ and on /.test(e)) {
+          expect(e).toMatch(/\/ 100$/);
+          expect(p.fieldConfig.defaults).toMatchObject({ unit: 'percent', max: 100 });
+          expect(p.description).toMatch(/share of the node/);
+        }
+        // Per-node views of cluster-wide caches: never summed over pods.
+        for (const m of ['mqtt_topics_count', 'mqtt_sessions_count', 'mqtt_subscribers_count', 'mqtt_subscriptions_shared_count']) {
+          if (e.includes(m)) expect(e).toMatch(new RegExp(`^max\\(${m}\\{`));
+        }
+        // The _total-named gauges only grow: shown as rates.
+        for (const m of ['handler_requests_total', 'handler_slow_requests_total', 'handler_timeout_total', 'write_timeout_total']) {
+          if (e.includes(`${m}{`)) expect(e).toMatch(new RegExp(`rate\\(${m}\\{`));
+        }
+        // A rate panel has a per-second unit.
+        if (/^sum( by \([^)]*\) )?\(rate\(/.test(e) && !e.includes(' / ')) expect(p.fieldConfig.defaults.unit).toMatch(/^(reqps|pps|ops|cps|Bps)$/);
+      }
+    }
+    const busy = panels.find((p) => p.title === 'Runtime Busy Ratio');
+    expect(busy.fieldConfig.defaults).toMatchObject({ unit: 'percent', min: 0, max: 100 });
+    const health = panels.find((p) => p.title === 'Cluster Health');
+    expect(health.targets[0].expr).toMatch(/ or vector\(0\)$/);
+    const disk = panels.find((p) => p.title === 'Storage Disk Usage');
+    expect(disk.type).toBe('gauge');
+    expect(disk.targets[0].expr).toMatch(/^1 - kubelet_volume_stats_available_bytes\{/);
+    const broker = dashboards.find((d) => d.uid === DASHBOARD_UIDS.broker);
+    const errorRate = allPanels(broker).find((p) => p.title === 'Error Rate');
+    expect(errorRate.type).toBe('stat');
+    // Undecodable frames are not part of mqtt_packets_received_total: the whole is received + errors.
+    expect(errorRate.targets[0].expr).toMatch(/^\(sum\(rate\(mqtt_packets_received_error_total\{.*\/ \(sum\(rate\(mqtt_packets_received_total\{.* \+ \(sum/);
+  });
+
   test('every alert links to one of these dashboards', () => {
     const rule = objs.find((o) => o.kind === 'PrometheusRule');
     const uids = new Set(dashboards.map((d) => d.uid));

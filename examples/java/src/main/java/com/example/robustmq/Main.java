@@ -53,7 +53,7 @@ public final class Main {
         .monitor(monitor)
         .cluster(cluster)
         .latencyP99Threshold("500ms")
-        .overrides(Map.of("RobustMQHighCpu", AlertOverride.builder().threshold(80).severity(AlertSeverity.CRITICAL).build()))
+        .overrides(Map.of("RobustMQHighCpu", AlertOverride.builder().threshold(0.8).severity(AlertSeverity.CRITICAL).build()))
         .disabledAlerts(List.of("RobustMQMessagesDropped"))
         .extraLabels(Map.of("team", "messaging"))
         .grafanaUrl("https://grafana.example.com")
