@@ -39,6 +39,8 @@ const CLI_CASES: Array<[string[], string, string, RegExp]> = [
   [['--error-rate-threshold', '5'], 'error-rate-threshold', '5', /must be a ratio from 0 to 1/],
   [['--disable-alert', 'NoSuchAlert'], 'disable-alert', 'NoSuchAlert', /is not an alert of this library/],
   [['--runbook-url-pattern', 'https://wiki'], 'runbook-url-pattern', 'https://wiki', /must be an http\(s\) URL containing '\{anchor\}'/],
+  [['--prometheus-release', '0o17'], 'prometheus-release', '0o17', /must not read as a YAML octal number like '0o17': cdk8s writes it unquoted and kubectl reads it back as a number/],
+  [['--monitoring-namespace', '0o17'], 'monitoring-namespace', '0o17', /YAML octal number/],
   [['--grafana-url', 'grafana:3000'], 'grafana-url', 'grafana:3000', /must be an http\(s\) URL/],
   [['--grafana-url', 'https://grafana.example.com/d/{{x}}'], 'grafana-url', 'https://grafana.example.com/d/{{x}}', /must not contain '\{\{' or '\}\}': Prometheus would read them as a template action/],
   [['--grafana-url', 'https://grafana.example.com:99999'], 'grafana-url', 'https://grafana.example.com:99999', /with a port from 1 to 65535/],

@@ -16,11 +16,26 @@ const IMAGE = /^(?:(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+)(?::[0-9]+)?\/
 const QUANTITY = /^([+]?[0-9.]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/;
 
 /** A DNS-1123 label: the rule for namespaces, Service names and most object names. */
+/**
+ * cdk8s writes YAML 1.1, where `0o17` is a plain string, and so leaves it unquoted; kubectl's
+ * YAML reader (sigs.k8s.io/yaml) takes it as the octal number 15, and refuses the object
+ * ("cannot unmarshal number into ... of type string", seen with kubectl 1.34.4). Every other
+ * YAML 1.1 non-string (yes, on, 017, 0x1F, 1_000, 1e3) cdk8s quotes, so this is the one form to
+ * keep out of names and label values.
+ */
+const YAML_OCTAL = /^[-+]?0[oO][0-7_]+$/;
+
+function yamlOctalProblem(value: string): Problem {
+  return YAML_OCTAL.test(value)
+    ? 'must not read as a YAML octal number like \'0o17\': cdk8s writes it unquoted and kubectl reads it back as a number'
+    : undefined;
+}
+
 export function dnsLabel(value: string, maxLength = 63): Problem {
   if (typeof value !== 'string' || value.length === 0 || value.length > maxLength || !DNS_LABEL.test(value)) {
     return `must be a DNS-1123 label: at most ${maxLength} characters of lower-case letters, digits and '-', starting and ending with a letter or digit`;
   }
-  return undefined;
+  return yamlOctalProblem(value);
 }
 
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -41,7 +56,7 @@ export function dnsSubdomain(value: string): Problem {
   if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
     return "must be a DNS-1123 subdomain: at most 253 characters of lower-case letters, digits, '-' and '.', starting and ending with a letter or digit";
   }
-  return undefined;
+  return yamlOctalProblem(value);
 }
 
 /** A Kubernetes label value (may be empty). */
@@ -49,7 +64,7 @@ export function labelValue(value: string): Problem {
   if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
     return "must be a label value: at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
   }
-  return undefined;
+  return yamlOctalProblem(value);
 }
 
 /** A Kubernetes label key, with an optional DNS-subdomain prefix. */

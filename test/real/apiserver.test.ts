@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
+import * as checks from '../../src/validation/checks';
 import { tmpDir } from '../support/promtool';
 import { appObjects } from '../support/synth';
 import { KubeControlPlane, KubectlResult } from './support/kube';
@@ -148,6 +149,19 @@ describe('the synthesized YAML on a real kube-apiserver', () => {
       expect({ pod: pod.metadata.name, status: r.status, stderr: r.status === 0 ? '' : r.stderr, undocumented })
         .toEqual({ pod: pod.metadata.name, status: 0, stderr: '', undocumented: [] });
     }
+  });
+
+  test("YAML as cdk8s writes it and kubectl reads it: every YAML 1.1 non-string is quoted but '0o17', which the checks refuse", () => {
+    const readBack = (value: string) => {
+      const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'yaml-probe', namespace: 'default', labels: { v: value } } };
+      const r = plane.kubectl(['create', '--dry-run=server', '-o', 'json', '-f', '-'], Yaml.stringify(cm));
+      return r.status === 0 ? JSON.parse(r.stdout).metadata.labels.v : r.stderr.trim();
+    };
+    for (const v of ['yes', 'on', 'y', 'null', '017', '0x1F', '1_000', '1e3', '0b101', '0o8']) expect(readBack(v)).toBe(v);
+    expect(readBack('0o17')).toMatch(/cannot unmarshal number into Go struct field .*labels of type string/);
+    expect(checks.labelValue('0o17')).toMatch(/must not read as a YAML octal number like '0o17'/);
+    expect(checks.dnsLabel('0o17')).toMatch(/YAML octal/);
+    expect(checks.labelValue('0o8')).toBeUndefined();
   });
 
   test('the test can fail: a pod that runs as root with host access is refused where baseline is enforced', () => {
