@@ -38,34 +38,32 @@ timed() {
   echo "installed $name in $((SECONDS - start)) s" >&2
 }
 
-# A module folder of its own for each build, so `go build` resolves exactly the pinned version.
-module_dir() {
+# Enters a module folder of its own for each build (.tools/src/NAME) and requires MODULE@VERSION
+# there, so `go build` resolves exactly the pinned version: enter_module NAME [MODULE VERSION].
+enter_module() {
   local dir="$src/$1"
   mkdir -p "$dir"
-  if [ ! -f "$dir/go.mod" ]; then (cd "$dir" && go mod init "tools/$1" >/dev/null 2>&1); fi
-  echo "$dir"
+  cd "$dir"
+  if [ ! -f go.mod ]; then go mod init "tools/$1" >/dev/null 2>&1; fi
+  if [ $# -eq 3 ]; then go get "$2@$3" >/dev/null 2>&1; fi
 }
 
 build_prometheus() {
-  local dir
-  dir=$(module_dir prometheus)
-  cd "$dir"
-  go get "github.com/prometheus/prometheus@$PROMETHEUS_MODULE_VERSION" >/dev/null 2>&1
+  enter_module prometheus github.com/prometheus/prometheus "$PROMETHEUS_MODULE_VERSION"
   # The module's v0.MNN.P tags are Prometheus M.NN.P.
   local n="${PROMETHEUS_MODULE_VERSION#v0.}"
   local version="${n:0:1}.${n:1:2}.${n#*.}"
   local ldflags="-s -w -X github.com/prometheus/common/version.Version=$version"
   # remove_all_sd leaves out the cloud service discoveries: the tests scrape static targets only.
-  go build -trimpath -tags remove_all_sd,netgo -ldflags "$ldflags" -o "$bin/prometheus" github.com/prometheus/prometheus/cmd/prometheus
-  go build -trimpath -tags remove_all_sd,netgo -ldflags "$ldflags" -o "$bin/promtool" github.com/prometheus/prometheus/cmd/promtool
+  for cmd in prometheus promtool; do
+    go build -trimpath -tags remove_all_sd,netgo -ldflags "$ldflags" -o "$bin/$cmd" "github.com/prometheus/prometheus/cmd/$cmd"
+  done
   cd "$root"
 }
 
 build_alertmanager() {
-  local dir
-  dir=$(module_dir alertmanager)
-  cd "$dir"
-  go get "github.com/prometheus/alertmanager@$ALERTMANAGER_VERSION" >/dev/null 2>&1
+  enter_module alertmanager github.com/prometheus/alertmanager "$ALERTMANAGER_VERSION"
+  local dir="$PWD"
   # The module as published lacks the web UI's build output that ui/web.go embeds (`app/dist`,
   # made by npm in Alertmanager's release process). The tests use the API only, so build from a
   # copy of the module with an empty page in its place.
@@ -82,16 +80,14 @@ build_alertmanager() {
     go mod edit -replace "github.com/prometheus/alertmanager=./module"
   fi
   local ldflags="-s -w -X github.com/prometheus/common/version.Version=${ALERTMANAGER_VERSION#v}"
-  go build -trimpath -ldflags "$ldflags" -o "$bin/alertmanager" github.com/prometheus/alertmanager/cmd/alertmanager
-  go build -trimpath -ldflags "$ldflags" -o "$bin/amtool" github.com/prometheus/alertmanager/cmd/amtool
+  for cmd in alertmanager amtool; do
+    go build -trimpath -ldflags "$ldflags" -o "$bin/$cmd" "github.com/prometheus/alertmanager/cmd/$cmd"
+  done
   cd "$root"
 }
 
 build_jaeger() {
-  local dir
-  dir=$(module_dir jaeger)
-  cd "$dir"
-  go get "github.com/jaegertracing/jaeger@$JAEGER_MODULE_VERSION" >/dev/null 2>&1
+  enter_module jaeger github.com/jaegertracing/jaeger "$JAEGER_MODULE_VERSION"
   # The v2 release this module tag is, from the module's own CHANGELOG ("v1.76.0 / v2.13.0 (date)"),
   # stamped the way Jaeger's Makefile does (scripts/makefiles/BuildInfo.mk: internal/version.latestVersion).
   local mod v2
@@ -104,9 +100,7 @@ build_jaeger() {
 }
 
 build_kube_apiserver() {
-  local dir
-  dir=$(module_dir kube-apiserver)
-  cd "$dir"
+  enter_module kube-apiserver
   # k8s.io/kubernetes points its k8s.io/* staging modules at ./staging; a module that requires it
   # must replace each of them with the published v0.x release of the same Kubernetes version.
   local staging="v0.${KUBERNETES_VERSION#v1.}"
@@ -115,7 +109,7 @@ build_kube_apiserver() {
   local replaces
   replaces=$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$gomod")
   for m in $replaces; do go mod edit -replace "$m=$m@$staging"; done
-  go get "k8s.io/kubernetes@$KUBERNETES_VERSION" >/dev/null 2>&1
+  enter_module kube-apiserver k8s.io/kubernetes "$KUBERNETES_VERSION"
   # The version stamp Kubernetes' own build sets (hack/lib/version.sh); the API server derives its
   # emulation version from it, and kubectl compares it with the server's.
   local minor="${KUBERNETES_VERSION#v1.}"
@@ -123,9 +117,10 @@ build_kube_apiserver() {
   local pkg=k8s.io/component-base/version
   local ldflags="-s -w -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
   ldflags="$ldflags -X $pkg.buildDate=1970-01-01T00:00:00Z"
-  go build -trimpath -ldflags "$ldflags" -o "$bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
   # kubectl of the same release: Debian's is older than the supported skew of one minor version.
-  go build -trimpath -ldflags "$ldflags" -o "$bin/kubectl" k8s.io/kubernetes/cmd/kubectl
+  for cmd in kube-apiserver kubectl; do
+    go build -trimpath -ldflags "$ldflags" -o "$bin/$cmd" "k8s.io/kubernetes/cmd/$cmd"
+  done
   cd "$root"
 }
 

@@ -1,3 +1,4 @@
+import type { AlertContext } from './definitions';
 import { TestSeries } from './engine';
 import { constant, growing, series } from './test-inputs';
 import { bucket, countOf, sample, seriesLabel, sumOf } from '../metrics/catalog';
@@ -26,17 +27,9 @@ import { ROBUSTMQ_PORTS } from '../robustmq/facts';
  * fixture alone must fire nothing.
  */
 
-/** What the fixture is built from: the cluster's identity as the alerts select it. */
-export interface FixtureContext {
-  readonly clusterLabel: string;
-  readonly clusterName: string;
-  readonly namespace: string;
-  readonly job: string;
-  readonly podNames: readonly string[];
-  readonly dataClaimNames: readonly string[];
-  readonly containerName: string;
-  readonly logAgent?: { readonly job: string; readonly namespace: string };
-}
+/** What the fixture is built from: the cluster's identity as the alerts select it (part of AlertContext). */
+export type FixtureContext = Pick<AlertContext,
+'clusterLabel' | 'clusterName' | 'namespace' | 'job' | 'podNames' | 'dataClaimNames' | 'containerName' | 'logAgent'>;
 
 type Labels = { [key: string]: string };
 
