@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { LogIndexTemplate } from './es-template';
 import { ELASTICSEARCH_CREDENTIAL_ENV, ElasticsearchConnection, credentialEnv } from '../elasticsearch/connection';
 import { renderDeclaredPortsPolicy } from '../network-policy';
-import { removeAddressLabelFromPods } from '../pods';
+import { removeAddressLabelFromPods, restrictedSecurityContext } from '../pods';
 
 /** Where the installer's files are mounted. */
 const CONFIG_DIR = '/es-template';
@@ -134,16 +134,7 @@ export class IndexTemplateJob extends Construct {
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: ['/bin/sh', `${CONFIG_DIR}/install.sh`],
       envVariables: env,
-      securityContext: {
-        ensureNonRoot: true,
-        user: NOBODY,
-        group: NOBODY,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
+      securityContext: restrictedSecurityContext(NOBODY),
       resources: {
         cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(200) },
         memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
