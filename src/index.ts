@@ -3,14 +3,14 @@ export { RobustMqRole, RobustMqLogLevel, ClientProtocol } from './robustmq/facts
 export { RobustMqCluster, RobustMqClusterProps, PodSpreadPolicy, RobustMqCredentials, RobustMqNetworkPolicyOptions } from './robustmq/cluster';
 export { IRobustMqTarget, RobustMqClusterAttributes } from './robustmq/target';
 export { NetworkPolicyOptions } from './network-policy';
-export { ServerTomlModel } from './robustmq/config';
-export { RobustMqServiceMonitor, RobustMqServiceMonitorProps } from './metrics/service-monitor';
+export { ComponentServiceMonitor, ComponentServiceMonitorProps, RobustMqServiceMonitor, RobustMqServiceMonitorProps } from './metrics/service-monitor';
+export { SelfMonitoringOptions } from './metrics/self-monitoring';
 export { RobustMqPodMonitor, RobustMqPodMonitorProps } from './metrics/pod-monitor';
 export {
   ServiceScrapeTarget, ServiceScrapeTargetOptions, ExternalServiceScrapeTargetOptions,
   PodScrapeTarget, PodScrapeTargetOptions, ExternalPodScrapeTargetOptions,
 } from './metrics/target';
-export { MonitorOptions, ScrapeTls, SecretKeyRef } from './metrics/scrape';
+export { MonitorOptions, ScrapeOptions, ScrapeTls, SecretKeyRef } from './metrics/scrape';
 export * from './imports/monitoring.coreos.com';
 export { IRobustMqMonitor } from './metrics/scrape';
 export { RobustMqAlerts, RobustMqAlertsProps } from './alerts/alerts';
@@ -21,7 +21,7 @@ export {
   RuleFile, RuleGroup, Rule, RuleFiles, PromtoolTestFile, PromtoolTest, PromtoolInputSeries, PromtoolAlertRuleTest, PromtoolExpectedAlert,
 } from './alerts/rule-file';
 export { GrafanaDashboards, GrafanaDashboardsProps } from './dashboards/grafana-dashboards';
-export { GrafanaDatasources, GrafanaDatasourcesProps } from './dashboards/grafana-datasources';
+export { GrafanaDatasources, GrafanaDatasourcesProps, ProvisionedDatasource } from './dashboards/grafana-datasources';
 export { DashboardSpec, DashboardRowSpec, PanelSpec, PanelQuerySpec, ThresholdStepSpec, PanelKind } from './dashboards/dashboard-spec';
 export {
   Jaeger, JaegerProps, JaegerStorage, JaegerReceivers, JaegerPorts, JaegerBadgerOptions,

@@ -7,6 +7,7 @@ import { GrafanaDatasources, GrafanaDatasourcesProps } from './dashboards/grafan
 import { ElasticsearchConnection } from './elasticsearch/connection';
 import { FluentBit, FluentBitProps } from './logging/fluent-bit';
 import { MonitorOptions } from './metrics/scrape';
+import { selfMonitoringWithDefaults } from './metrics/self-monitoring';
 import { RobustMqServiceMonitor } from './metrics/service-monitor';
 import { ServiceScrapeTarget } from './metrics/target';
 import { RobustMqCluster, RobustMqClusterProps } from './robustmq/cluster';
@@ -245,6 +246,12 @@ export class RobustMqObservability extends Construct {
     this.target = target;
     const clusterName = target.clusterName;
 
+    // The components' own monitors are read by the same Prometheus as RobustMQ's.
+    const scrapeDefaults = {
+      discoveryLabels: this.serviceMonitor.discoveryLabels,
+      interval: this.serviceMonitor.interval,
+      scrapeTimeout: this.serviceMonitor.scrapeTimeout,
+    };
     const logOptions = props.logs ?? {};
     if (logOptions.enabled ?? true) {
       this.fluentBit = new FluentBit(this, 'FluentBit', {
@@ -253,13 +260,7 @@ export class RobustMqObservability extends Construct {
         elasticsearchConnection: logOptions.elasticsearchConnection ?? props.elasticsearchConnection,
         name: logOptions.name ?? `${clusterName}-fluent-bit`,
         namespace: logOptions.namespace ?? monitoringNamespace,
-        monitoring: {
-          discoveryLabels: this.serviceMonitor.discoveryLabels,
-          interval: this.serviceMonitor.interval,
-          scrapeTimeout: this.serviceMonitor.scrapeTimeout,
-          ...logOptions.monitoring,
-          namespace: logOptions.monitoring?.namespace ?? monitoringNamespace,
-        },
+        monitoring: selfMonitoringWithDefaults(logOptions.monitoring, { ...scrapeDefaults, namespace: monitoringNamespace }),
       });
     }
 
@@ -269,7 +270,8 @@ export class RobustMqObservability extends Construct {
         ...alertOptions,
         monitor: this.serviceMonitor,
         target,
-        fluentBit: this.fluentBit,
+        // The log alerts read the agent's own metrics: none without its monitor.
+        fluentBit: this.fluentBit?.serviceMonitor ? this.fluentBit : undefined,
         namespace: monitoringNamespace,
       });
     }
@@ -283,14 +285,12 @@ export class RobustMqObservability extends Construct {
         const sharedEs = tracingOptions.storage === JaegerStorage.ELASTICSEARCH && tracingOptions.elasticsearch === undefined
           ? props.elasticsearchConnection?.withIndex(undefined) : undefined;
         this.jaeger = new Jaeger(this, 'Jaeger', {
-          discoveryLabels: this.serviceMonitor.discoveryLabels,
-          scrapeInterval: this.serviceMonitor.interval,
-          scrapeTimeout: this.serviceMonitor.scrapeTimeout,
           elasticsearchConnection: sharedEs,
           ...tracingOptions,
+          monitoring: selfMonitoringWithDefaults(tracingOptions.monitoring, scrapeDefaults),
           namespace: tracingOptions.namespace ?? monitoringNamespace,
         });
-        if (this.alerts) {
+        if (this.alerts && this.jaeger.serviceMonitor) {
           // The tuning every alert set takes; the RobustMQ alert names stay with RobustMQ's set.
           this.jaegerAlerts = new JaegerAlerts(this, 'JaegerAlerts', {
             jaeger: this.jaeger,

@@ -37,6 +37,28 @@ describe('RobustMqObservability', () => {
     expect(env).not.toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
   });
 
+  test('the components\' own monitors take the stack\'s scrape settings, and one turned off takes its alerts with it', () => {
+    const chart = new Chart(Testing.app(), 'mq', { namespace: 'robustmq' });
+    const on = new RobustMqObservability(chart, 'stack', { metrics: { interval: '15s', scrapeTimeout: '5s', discoveryLabels: { release: 'kps' } } });
+    for (const monitor of [on.fluentBit!.serviceMonitor!, on.jaeger!.serviceMonitor!]) {
+      expect([monitor.interval, monitor.scrapeTimeout, monitor.discoveryLabels]).toEqual(['15s', '5s', { release: 'kps' }]);
+    }
+    expect(on.alerts!.alertNames).toContain('RobustMQLogAgentDown');
+    expect(on.jaegerAlerts).toBeDefined();
+
+    const chart2 = new Chart(Testing.app(), 'mq', { namespace: 'robustmq' });
+    const off = new RobustMqObservability(chart2, 'stack', {
+      metrics: { interval: '15s' },
+      logs: { monitoring: { enabled: false } },
+      tracing: { monitoring: { enabled: false } },
+    });
+    expect(off.fluentBit!.serviceMonitor).toBeUndefined();
+    expect(off.jaeger!.serviceMonitor).toBeUndefined();
+    expect(off.jaegerAlerts).toBeUndefined();
+    expect(off.alerts!.alertNames.filter((n) => n.startsWith('RobustMQLog'))).toEqual([]);
+    expect(Testing.synth(chart2).filter((x) => x.kind === 'ServiceMonitor').map((x) => x.metadata.name)).toEqual(['robustmq-cluster']);
+  });
+
   test('parts are configured from the one props object', () => {
     const chart = new Chart(Testing.app(), 'mq', { namespace: 'robustmq' });
     new RobustMqObservability(chart, 'stack', {

@@ -115,6 +115,11 @@ export class RobustMqAlerts extends AlertRuleSet {
     // ---- validate ----
     const monitor = props.monitor;
     this.target = resolveTarget(this, props);
+    const logAgentMonitor = props.fluentBit?.serviceMonitor;
+    if (props.fluentBit && !logAgentMonitor) {
+      invalid(this, KIND, 'fluentBit', props.fluentBit.node.path,
+        'must scrape its own metrics (monitoring.enabled true): without a ServiceMonitor RobustMQLogAgentDown would always fire');
+    }
     for (const field of ['dataClaimRegex', 'podNameRegex'] as const) {
       const value = props[field];
       if (value !== undefined) check(this, KIND, field, value, checks.promqlRegex(value));
@@ -125,7 +130,7 @@ export class RobustMqAlerts extends AlertRuleSet {
       monitor,
       dataClaimRegex: props.dataClaimRegex,
       podNameRegex: props.podNameRegex,
-      logAgent: props.fluentBit ? { job: props.fluentBit.serviceMonitor.job, namespace: props.fluentBit.namespace } : undefined,
+      logAgent: props.fluentBit && logAgentMonitor ? { job: logAgentMonitor.job, namespace: props.fluentBit.namespace } : undefined,
     }, props, fail);
     const resolved = resolveAlerts(ROBUSTMQ_ALERT_SET, context, props, fail);
     this.alertNames = resolved.map((a) => a.name);

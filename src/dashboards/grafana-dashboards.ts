@@ -11,7 +11,7 @@ import { KnownMetrics } from '../metrics/known';
 import { IRobustMqMonitor } from '../metrics/scrape';
 import { DEFAULT_REPLICAS, IRobustMqTarget } from '../robustmq/target';
 import * as checks from '../validation/checks';
-import { check, invalid } from '../validation/errors';
+import { check, invalid, showValue } from '../validation/errors';
 import { warn } from '../validation/warnings';
 
 const KIND = 'GrafanaDashboards';
@@ -189,27 +189,28 @@ export class GrafanaDashboards extends Construct {
   }
 
   /**
-   * Adds a dashboard given as Grafana JSON (a string or an object): for dashboards built
+   * Adds a dashboard given as the text of its Grafana JSON model: for dashboards built
    * elsewhere. It is checked like the library's own.
    */
-  public addDashboardJson(json: any): kplus.ConfigMap {
-    let model: any = json;
-    if (typeof json === 'string') {
-      try {
-        model = JSON.parse(json);
-      } catch (e) {
-        invalid(this, KIND, 'dashboard JSON', json.slice(0, 40), `must be valid JSON: ${(e as Error).message}`);
-      }
+  public addDashboardJson(json: string): kplus.ConfigMap {
+    if (typeof json !== 'string') {
+      invalid(this, KIND, 'dashboard JSON', showValue(json).slice(0, 40), 'must be the JSON text of a dashboard (JSON.stringify an object first)');
+    }
+    let model: unknown;
+    try {
+      model = JSON.parse(json);
+    } catch (e) {
+      invalid(this, KIND, 'dashboard JSON', json.slice(0, 40), `must be valid JSON: ${(e as Error).message}`);
     }
     if (model === null || typeof model !== 'object' || Array.isArray(model)) {
-      invalid(this, KIND, 'dashboard JSON', JSON.stringify(model)?.slice(0, 40), 'must be a JSON object');
+      invalid(this, KIND, 'dashboard JSON', json.slice(0, 40), 'must be a JSON object');
     }
-    return this.place(JSON.parse(JSON.stringify(model)));
+    return this.place(model as Record<string, any>);
   }
 
-  /** The dashboards' JSON models, by uid. */
-  public dashboardModels(): { [uid: string]: any } {
-    return Object.fromEntries([...this.dashboards.entries()].map(([uid, json]) => [uid, JSON.parse(JSON.stringify(json))]));
+  /** The text of every dashboard's JSON model (as in its ConfigMap), by uid. */
+  public dashboardJson(): { [uid: string]: string } {
+    return Object.fromEntries(this.bodies.entries());
   }
 
   private place(json: Record<string, any>): kplus.ConfigMap {

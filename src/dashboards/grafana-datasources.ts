@@ -102,6 +102,18 @@ export interface GrafanaDatasourcesProps {
   readonly jaegerUrl?: string;
 }
 
+/** A provisioned datasource, as Grafana's provisioning file names it. */
+export interface ProvisionedDatasource {
+  /** The name shown in Grafana. */
+  readonly name: string;
+  /** The plugin: `prometheus`, `elasticsearch` or `jaeger`. */
+  readonly type: string;
+  /** The stable uid dashboards and links refer to. */
+  readonly uid: string;
+  /** The URL Grafana's backend reaches it at. */
+  readonly url: string;
+}
+
 /**
  * Grafana datasources as a provisioning ConfigMap for Grafana's datasource sidecar: Prometheus,
  * Elasticsearch (the logs) and Jaeger (the traces), with stable uids, trace-to-logs from Jaeger
@@ -110,8 +122,8 @@ export interface GrafanaDatasourcesProps {
 export class GrafanaDatasources extends Construct {
   /** The ConfigMap. */
   public readonly configMap: kplus.ConfigMap;
-  /** The provisioned datasources (Grafana's provisioning model). */
-  public readonly datasources: any[];
+  /** The provisioned datasources: name, type, uid and URL (the ConfigMap has the whole file). */
+  public readonly datasources: ProvisionedDatasource[];
 
   constructor(scope: Construct, id: string, props: GrafanaDatasourcesProps = {}) {
     super(scope, id);
@@ -140,7 +152,7 @@ export class GrafanaDatasources extends Construct {
     const withEs = props.elasticsearch ?? true;
     const withJaeger = props.jaeger ?? true;
 
-    const datasources: any[] = [];
+    const datasources: Array<ProvisionedDatasource & Record<string, unknown>> = [];
     if (props.prometheus ?? true) {
       datasources.push({
         name: 'RobustMQ Prometheus',
@@ -197,7 +209,7 @@ export class GrafanaDatasources extends Construct {
     if (datasources.length === 0) {
       invalid(this, KIND, 'datasources', 'none', 'must provision at least one datasource: leave the construct out instead');
     }
-    this.datasources = datasources;
+    this.datasources = datasources.map((d) => ({ name: d.name, type: d.type, uid: d.uid, url: d.url }));
     this.configMap = new kplus.ConfigMap(this, 'Resource', {
       metadata: { name: 'grafana-datasources-robustmq', namespace, labels: { [labelKey]: labelValue } },
       data: { 'robustmq-datasources.yaml': Yaml.stringify({ apiVersion: 1, datasources }) },

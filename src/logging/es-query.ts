@@ -111,9 +111,10 @@ export class ElasticsearchQuery {
   /**
    * "Errors by component in the last hour": a bool filter on level ERROR and
    * `@timestamp >= now-<window>`, and a terms aggregation on the component's keyword field.
-   * `size: 0` returns only the aggregation, no hits.
+   * `size: 0` returns only the aggregation, no hits. Returned as the JSON text of the `_search`
+   * body, the same in every language.
    */
-  public static errorsByComponent(options: ErrorsByComponentOptions = {}): { [key: string]: any } {
+  public static errorsByComponent(options: ErrorsByComponentOptions = {}): string {
     const method = 'errorsByComponent';
     const window = options.window ?? '1h';
     const wp = elasticsearchDuration(window);
@@ -124,13 +125,13 @@ export class ElasticsearchQuery {
     checkName(method, 'cluster', options.cluster);
     checkName(method, 'namespace', options.namespace);
 
-    const filter: Array<{ [key: string]: any }> = [
+    const filter: Array<Record<string, unknown>> = [
       { term: { [keywordField('level')]: 'ERROR' } },
       { range: { [LOG_FIELDS.time]: { gte: `now-${window}` } } },
     ];
     if (options.cluster !== undefined) filter.push({ term: { [keywordField('cluster')]: options.cluster } });
     if (options.namespace !== undefined) filter.push({ term: { [keywordField('namespace')]: options.namespace } });
-    return {
+    return JSON.stringify({
       size: 0,
       query: { bool: { filter } },
       aggs: {
@@ -138,7 +139,7 @@ export class ElasticsearchQuery {
           terms: { field: keywordField('component'), size, order: { _count: 'desc' } },
         },
       },
-    };
+    });
   }
 
   /** A Lucene query string over the log schema (see luceneLogFilter), e.g. `level:ERROR`. */

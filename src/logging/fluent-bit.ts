@@ -12,8 +12,9 @@ import { DEFAULT_LOG_INDEX } from './schema';
 import {
   ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, connectionFieldNames, ElasticsearchConnection, credentialEnv, warnAboutConnection,
 } from '../elasticsearch/connection';
-import { MonitorOptions, SecretKeyRef } from '../metrics/scrape';
-import { RobustMqServiceMonitor } from '../metrics/service-monitor';
+import { SecretKeyRef } from '../metrics/scrape';
+import { selfMonitor, SelfMonitoringOptions } from '../metrics/self-monitoring';
+import { ComponentServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
 import { NetworkPolicyOptions, renderDeclaredPortsPolicy } from '../network-policy';
 import { canonicalMemoryQuantities, removeAddressLabelFromPods } from '../pods';
@@ -325,12 +326,12 @@ export interface FluentBitProps {
    */
   readonly resources?: kplus.ContainerResources;
   /**
-   * The ServiceMonitor of Fluent Bit's own metrics: name, namespace, discovery labels, interval,
-   * timeout, cluster label. TLS and bearer tokens are refused: the endpoint is plain HTTP.
+   * The ServiceMonitor of Fluent Bit's own metrics (plain HTTP, no authentication), which the
+   * log alerts read; `enabled: false` leaves it out.
    *
-   * @default - a ServiceMonitor named like the DaemonSet in the Chart's namespace, with { release: 'kube-prometheus-stack' }
+   * @default - a ServiceMonitor named like the DaemonSet in its namespace, with { release: 'kube-prometheus-stack' }
    */
-  readonly monitoring?: MonitorOptions;
+  readonly monitoring?: SelfMonitoringOptions;
   /**
    * HTTP path of the readiness probe. `/api/v2/health` needs Fluent Bit 5.0 or later; for an
    * older image use `/api/v1/health`.
@@ -369,8 +370,8 @@ export class FluentBit extends Construct {
   public readonly configMap: kplus.ConfigMap;
   /** The Service of Fluent Bit's HTTP server (port 2020, health and metrics). */
   public readonly service: kplus.Service;
-  /** Scrapes Fluent Bit's own metrics at `/api/v2/metrics/prometheus`. */
-  public readonly serviceMonitor: RobustMqServiceMonitor;
+  /** Scrapes Fluent Bit's own metrics at `/api/v2/metrics/prometheus` (unless `monitoring.enabled` is false). */
+  public readonly serviceMonitor?: ComponentServiceMonitor;
 
   /** The main configuration file as rendered (the file Fluent Bit is started with). */
   public readonly configText: string;
@@ -687,16 +688,9 @@ export class FluentBit extends Construct {
     }
 
     // ---- its own metrics ----
-    const monitoring = props.monitoring ?? {};
-    if (monitoring.tls !== undefined) invalid(this, KIND, 'monitoring.tls', 'set', "must not be set: Fluent Bit's metrics endpoint is plain HTTP");
-    if (monitoring.bearerTokenSecret !== undefined) {
-      invalid(this, KIND, 'monitoring.bearerTokenSecret', monitoring.bearerTokenSecret.name, "must not be set: Fluent Bit's metrics endpoint has no authentication");
-    }
-    this.serviceMonitor = new RobustMqServiceMonitor(this, 'Monitor', {
-      ...monitoring,
-      name: monitoring.name ?? name,
-      // The default drop rule is about RobustMQ's per-client families; Fluent Bit has none.
-      keepHighCardinalityMetrics: true,
+    this.serviceMonitor = selfMonitor(this, KIND, 'monitoring', props.monitoring, {
+      name,
+      namespace,
       target: ServiceScrapeTarget.fromService(this.service, {
         portName: METRICS_PORT_NAME,
         path: METRICS_PATH,

@@ -7,6 +7,7 @@ import {
   IRobustMqMonitor,
   MonitorOptions,
   renderScrapeEndpoint,
+  robustMqDropMetrics,
   validateMonitorOptions,
   validateTarget,
 } from './scrape';
@@ -81,7 +82,7 @@ export class RobustMqPodMonitor extends Construct implements IRobustMqMonitor {
       clusterLabel: this.clusterLabel,
       clusterName: target.clusterName,
       job: this.job,
-      keepHighCardinalityMetrics: props.keepHighCardinalityMetrics ?? false,
+      dropMetrics: robustMqDropMetrics(props),
       tls: props.tls,
       bearerTokenSecret: props.bearerTokenSecret,
     });

@@ -48,9 +48,9 @@ export const SHORTEST_RATE_WINDOW = '5m';
 export const DEFAULT_SCRAPE_TIMEOUT = '10s';
 
 /**
- * Options shared by RobustMqServiceMonitor and RobustMqPodMonitor.
+ * Options of a scrape by a Prometheus-Operator monitor, for any component's metrics.
  */
-export interface MonitorOptions {
+export interface ScrapeOptions {
   /**
    * Name of the monitor object.
    *
@@ -85,13 +85,6 @@ export interface MonitorOptions {
    */
   readonly scrapeTimeout?: string;
   /**
-   * Keep the families with one series per client, topic or connection. Off by default: a broker
-   * with many clients would otherwise flood Prometheus.
-   *
-   * @default false
-   */
-  readonly keepHighCardinalityMetrics?: boolean;
-  /**
    * Name of the label that carries the cluster name on every series.
    *
    * @default 'cluster'
@@ -109,6 +102,20 @@ export interface MonitorOptions {
    * @default - no authorization
    */
   readonly bearerTokenSecret?: SecretKeyRef;
+}
+
+/**
+ * Options shared by RobustMqServiceMonitor and RobustMqPodMonitor: a scrape of RobustMQ's
+ * metrics, with RobustMQ's per-client families dropped unless asked to keep them.
+ */
+export interface MonitorOptions extends ScrapeOptions {
+  /**
+   * Keep the families with one series per client, topic or connection. Off by default: a broker
+   * with many clients would otherwise flood Prometheus.
+   *
+   * @default false
+   */
+  readonly keepHighCardinalityMetrics?: boolean;
 }
 
 /**
@@ -152,13 +159,14 @@ export interface ScrapeModel {
   readonly serviceSource?: { readonly fromLabel?: string; readonly value?: string };
   /** A fixed `job` label value, if the monitor kind does not give a stable one. */
   readonly job?: string;
-  readonly keepHighCardinalityMetrics: boolean;
+  /** Sample names dropped at scrape time; none leaves out the metricRelabelings. */
+  readonly dropMetrics: string[];
   readonly tls?: ScrapeTls;
   readonly bearerTokenSecret?: SecretKeyRef;
 }
 
 /** Validates the options shared by both monitor kinds; throws naming the construct and field. */
-export function validateMonitorOptions(scope: IConstruct, kind: string, o: MonitorOptions): void {
+export function validateMonitorOptions(scope: IConstruct, kind: string, o: ScrapeOptions): void {
   const interval = o.interval ?? DEFAULT_SCRAPE_INTERVAL;
   const timeout = o.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT;
   check(scope, kind, 'interval', interval, duration(interval));
@@ -225,7 +233,7 @@ export function validateTarget(scope: IConstruct, kind: string, t: TargetBasics)
       `has no namespace: set one on the ${t.objectKind} or its Chart, so the monitor can name it in its namespaceSelector`);
   }
   check(scope, kind, 'target namespace', t.namespace, checks.dnsLabel(t.namespace));
-  check(scope, kind, 'target port name', t.portName, portName(t.portName));
+  check(scope, kind, 'target port name', t.portName, checks.portName(t.portName));
   if (!t.path.startsWith('/')) invalid(scope, kind, 'target path', t.path, "must start with '/'");
   if (Object.keys(t.selectorLabels).length === 0) {
     invalid(scope, kind, 'target labels', '{}', `must not be empty: a ${kind === 'RobustMqPodMonitor' ? 'PodMonitor' : 'ServiceMonitor'} with an empty selector scrapes every ${t.objectKind === 'Service' ? 'Service' : 'pod'} in the namespace`);
@@ -237,24 +245,21 @@ export function validateTarget(scope: IConstruct, kind: string, t: TargetBasics)
   return t.namespace;
 }
 
-/** A Kubernetes port name (IANA_SVC_NAME): at most 15 lower-case letters, digits and '-', with a letter. */
-export function portName(value: string): string | undefined {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)
-    || !/[a-z]/.test(value) || value.includes('--')) {
-    return "must be a port name: at most 15 lower-case letters, digits and '-', with at least one letter, no '--'";
-  }
-  return undefined;
-}
-
 /** Sample names of the high-cardinality families, for the drop rule. */
 export function highCardinalitySamples(): string[] {
   return HIGH_CARDINALITY_FAMILIES.flatMap((f) => family(f).samples).sort();
 }
 
+/** What a RobustMQ monitor drops at scrape time: the per-client families, unless kept. */
+export function robustMqDropMetrics(o: MonitorOptions): string[] {
+  return o.keepHighCardinalityMetrics ? [] : highCardinalitySamples();
+}
+
 /**
  * The endpoint of a ServiceMonitor or PodMonitor as plain JSON (both CRDs share these fields):
  * relabelings that put pod, namespace, node, service and cluster labels on every series, and
- * metricRelabelings that drop the high-cardinality families unless asked to keep them.
+ * metricRelabelings that drop the model's `dropMetrics` (RobustMQ's monitors: the
+ * high-cardinality families unless asked to keep them).
  */
 export function renderScrapeEndpoint(m: ScrapeModel): Record<string, unknown> {
   const relabelings: Array<Record<string, unknown>> = [
@@ -279,11 +284,11 @@ export function renderScrapeEndpoint(m: ScrapeModel): Record<string, unknown> {
     scheme: m.tls ? 'https' : 'http',
     relabelings,
   };
-  if (!m.keepHighCardinalityMetrics) {
+  if (m.dropMetrics.length > 0) {
     endpoint.metricRelabelings = [{
       action: 'drop',
       sourceLabels: ['__name__'],
-      regex: `(${highCardinalitySamples().join('|')})`,
+      regex: `(${m.dropMetrics.join('|')})`,
     }];
   }
   if (m.tls) {

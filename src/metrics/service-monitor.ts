@@ -8,6 +8,8 @@ import {
   IRobustMqMonitor,
   MonitorOptions,
   renderScrapeEndpoint,
+  robustMqDropMetrics,
+  ScrapeOptions,
   validateMonitorOptions,
   validateTarget,
 } from './scrape';
@@ -16,7 +18,17 @@ import { ServiceMonitor, ServiceMonitorSpecEndpoints } from '../imports/monitori
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
 
-const KIND = 'RobustMqServiceMonitor';
+/** Properties of a ComponentServiceMonitor. */
+export interface ComponentServiceMonitorProps extends ScrapeOptions {
+  /** The Service to scrape. */
+  readonly target: ServiceScrapeTarget;
+  /**
+   * Sample names to drop at scrape time (a `metricRelabelings` drop rule).
+   *
+   * @default - none
+   */
+  readonly dropMetrics?: string[];
+}
 
 /** Properties of a RobustMqServiceMonitor. */
 export interface RobustMqServiceMonitorProps extends MonitorOptions {
@@ -25,13 +37,14 @@ export interface RobustMqServiceMonitorProps extends MonitorOptions {
 }
 
 /**
- * A Prometheus-Operator ServiceMonitor that scrapes a RobustMQ Service's `/metrics` and puts
- * Kubernetes-aware labels (pod, namespace, node, service, cluster) on every series.
+ * A Prometheus-Operator ServiceMonitor of any component's metrics (Fluent Bit's and Jaeger's
+ * own, for example): it puts Kubernetes-aware labels (pod, namespace, node, service, cluster)
+ * on every series.
  *
  * At synth time it checks that its selector matches the target Service's labels and that the
  * endpoint's port name exists on that Service, so Prometheus never silently ignores it.
  */
-export class RobustMqServiceMonitor extends Construct implements IRobustMqMonitor {
+export class ComponentServiceMonitor extends Construct implements IRobustMqMonitor {
   /** The ServiceMonitor object. */
   public readonly serviceMonitor: ServiceMonitor;
   /** The namespace the ServiceMonitor lives in. */
@@ -53,12 +66,19 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
   /** The target Service's labels and ports when they last passed the checks. */
   private checkedFingerprint?: string;
 
-  constructor(scope: Construct, id: string, props: RobustMqServiceMonitorProps) {
+  /** The class name errors name the construct by (a subclass gives its own). */
+  private readonly kind: string;
+
+  constructor(scope: Construct, id: string, props: ComponentServiceMonitorProps) {
     super(scope, id);
-    validateMonitorOptions(this, KIND, props);
+    const kind = new.target.name;
+    this.kind = kind;
+    validateMonitorOptions(this, kind, props);
+    const dropMetrics = props.dropMetrics ?? [];
+    for (const metric of dropMetrics) check(this, kind, 'dropMetrics', metric, checks.metricName(metric));
     const target = props.target;
     this.target = target;
-    const targetNamespace = validateTarget(this, KIND, {
+    const targetNamespace = validateTarget(this, kind, {
       name: target.serviceName,
       objectKind: 'Service',
       namespace: target.namespace,
@@ -76,7 +96,7 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
     this.interval = props.interval ?? DEFAULT_SCRAPE_INTERVAL;
     this.scrapeTimeout = props.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT;
     const name = props.name ?? target.clusterName;
-    check(this, KIND, 'name', name, checks.dnsSubdomain(name));
+    check(this, kind, 'name', name, checks.dnsSubdomain(name));
 
     const endpoint = renderScrapeEndpoint({
       portName: target.portName,
@@ -86,7 +106,7 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
       clusterLabel: this.clusterLabel,
       clusterName: target.clusterName,
       serviceSource: { fromLabel: '__meta_kubernetes_service_name' },
-      keepHighCardinalityMetrics: props.keepHighCardinalityMetrics ?? false,
+      dropMetrics: [...dropMetrics].sort(),
       tls: props.tls,
       bearerTokenSecret: props.bearerTokenSecret,
     });
@@ -114,12 +134,12 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
     const serviceLabels: Record<string, string> = service.metadata.toJson().labels ?? {};
     const mismatched = Object.entries(this.target.selectorLabels).filter(([k, v]) => serviceLabels[k] !== v);
     if (mismatched.length > 0) {
-      invalid(this, KIND, 'selector.matchLabels', this.target.selectorLabels,
+      invalid(this, this.kind, 'selector.matchLabels', this.target.selectorLabels,
         `must match labels of Service '${service.name}', which has ${JSON.stringify(serviceLabels)}; not matched: ${mismatched.map(([k, v]) => `${k}=${v}`).join(', ')}`);
     }
     const ports = service.ports.map((p) => p.name).filter((n): n is string => n !== undefined);
     if (!ports.includes(this.target.portName)) {
-      invalid(this, KIND, 'endpoints[0].port', this.target.portName,
+      invalid(this, this.kind, 'endpoints[0].port', this.target.portName,
         `must name a port of Service '${service.name}', which has ${ports.length ? ports.map((p) => `'${p}'`).join(', ') : 'no named ports'}`);
     }
     // Another Service of the target's chart in the same namespace with these labels and port
@@ -135,10 +155,20 @@ export class RobustMqServiceMonitor extends Construct implements IRobustMqMonito
           && s.ports.some((p) => p.name === this.target.portName);
       });
     if (others.length > 0) {
-      invalid(this, KIND, 'selector.matchLabels', this.target.selectorLabels,
+      invalid(this, this.kind, 'selector.matchLabels', this.target.selectorLabels,
         `also selects Service '${others[0].name}' with port '${this.target.portName}', so its pods would be scraped twice: add a label that only Service '${service.name}' carries`);
     }
     this.checkedFingerprint = fingerprint;
     return [];
+  }
+}
+
+/**
+ * A Prometheus-Operator ServiceMonitor that scrapes a RobustMQ Service's `/metrics`: a
+ * ComponentServiceMonitor that drops RobustMQ's per-client families unless asked to keep them.
+ */
+export class RobustMqServiceMonitor extends ComponentServiceMonitor {
+  constructor(scope: Construct, id: string, props: RobustMqServiceMonitorProps) {
+    super(scope, id, { ...props, dropMetrics: robustMqDropMetrics(props) });
   }
 }

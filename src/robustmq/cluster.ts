@@ -354,8 +354,8 @@ export class RobustMqCluster extends Construct implements IRobustMqTarget {
   public readonly metricsPath: string;
   /** Stable DNS name of every pod, ordinal 0 first. */
   public readonly podDnsNames: string[];
-  /** The model server.toml is rendered from. */
-  public readonly serverConfig: ServerTomlModel;
+  /** @internal The model server.toml is rendered from (tests read it). */
+  public readonly _serverConfig: ServerTomlModel;
   /** The pods are named `<podNamePrefix>-<ordinal>`: the StatefulSet's name. */
   public readonly podNamePrefix: string;
   /** The name of the RobustMQ container. */
@@ -509,7 +509,7 @@ export class RobustMqCluster extends Construct implements IRobustMqTarget {
     const headlessName = `${clusterName}-headless`;
     this.podDnsNames = Array.from({ length: replicas }, (_, i) =>
       `${clusterName}-${i}.${headlessName}.${namespace}.svc.${clusterDomain}`);
-    this.serverConfig = {
+    this._serverConfig = {
       clusterName,
       roles,
       grpcPort: ROBUSTMQ_PORTS.grpc.port,
@@ -538,7 +538,7 @@ export class RobustMqCluster extends Construct implements IRobustMqTarget {
       secretKeys,
     });
     const configData = {
-      [SERVER_TOML]: renderServerTomlTemplate(this.serverConfig),
+      [SERVER_TOML]: renderServerTomlTemplate(this._serverConfig),
       [LOGGER_TOML]: renderLoggerToml({ level: logLevel }),
       [POD_SCRIPT]: podScript,
     };

@@ -20,8 +20,8 @@ import {
   JaegerStorage,
 } from './facts';
 import { ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection, connectionFieldNames, credentialEnv, warnAboutConnection } from '../elasticsearch/connection';
-import { DEFAULT_DISCOVERY_LABELS, DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from '../metrics/scrape';
-import { RobustMqServiceMonitor } from '../metrics/service-monitor';
+import { selfMonitor, SelfMonitoringOptions } from '../metrics/self-monitoring';
+import { ComponentServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
 import { NetworkPolicyOptions, renderDeclaredPortsPolicy } from '../network-policy';
 import { canonicalMemoryQuantities, nonRootPodSecurityContext, quantity, restrictedSecurityContext } from '../pods';
@@ -286,30 +286,12 @@ export interface JaegerProps {
    */
   readonly runAsUser?: number;
   /**
-   * Scrape Jaeger's own metrics with a ServiceMonitor.
+   * The ServiceMonitor of Jaeger's own metrics, which JaegerAlerts reads; `enabled: false`
+   * leaves it out.
    *
-   * @default true
+   * @default - a ServiceMonitor named like Jaeger in its namespace, with { release: 'kube-prometheus-stack' }
    */
-  readonly selfMonitoring?: boolean;
-  /**
-   * Labels that make a Prometheus pick the ServiceMonitor up (kube-prometheus-stack:
-   * `release: <helm release>`).
-   *
-   * @default { release: 'kube-prometheus-stack' }
-   */
-  readonly discoveryLabels?: { [key: string]: string };
-  /**
-   * Scrape interval of Jaeger's metrics.
-   *
-   * @default '30s'
-   */
-  readonly scrapeInterval?: string;
-  /**
-   * Scrape timeout of Jaeger's metrics, at most the interval.
-   *
-   * @default '10s'
-   */
-  readonly scrapeTimeout?: string;
+  readonly monitoring?: SelfMonitoringOptions;
   /**
    * Extra labels on every object and pod.
    *
@@ -378,8 +360,8 @@ export class Jaeger extends Construct {
   public readonly configMap: kplus.ConfigMap;
   /** The badger data claim (badger storage only). */
   public readonly persistentVolumeClaim?: kplus.k8s.KubePersistentVolumeClaim;
-  /** The ServiceMonitor of Jaeger's own metrics (unless `selfMonitoring` is false). */
-  public readonly serviceMonitor?: RobustMqServiceMonitor;
+  /** The ServiceMonitor of Jaeger's own metrics (unless `monitoring.enabled` is false). */
+  public readonly serviceMonitor?: ComponentServiceMonitor;
 
   /** The object name (Deployment, Service). */
   public readonly name: string;
@@ -600,28 +582,16 @@ export class Jaeger extends Construct {
     };
 
     // ---- self-monitoring ----
-    if (props.selfMonitoring ?? true) {
-      this.serviceMonitor = new RobustMqServiceMonitor(this, 'Monitor', {
-        target: ServiceScrapeTarget.fromService(this.service, {
-          portName: this.metricsPortName,
-          path: JAEGER_METRICS_PATH,
-          clusterName: name,
-          selectorLabels: { ...this.selectorLabels },
-        }),
-        name,
-        // Beside Jaeger, whatever the enclosing Chart's namespace.
-        namespace: this.namespace,
-        discoveryLabels: props.discoveryLabels ?? { ...DEFAULT_DISCOVERY_LABELS },
-        interval: props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL,
-        scrapeTimeout: props.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT,
-        // The drop rule lists RobustMQ's per-client families; Jaeger exports none of them.
-        keepHighCardinalityMetrics: true,
-      });
-    } else {
-      for (const field of ['discoveryLabels', 'scrapeInterval', 'scrapeTimeout'] as const) {
-        if (props[field] !== undefined) invalid(this, KIND, field, props[field], 'must not be set when selfMonitoring is false: there is no ServiceMonitor');
-      }
-    }
+    this.serviceMonitor = selfMonitor(this, KIND, 'monitoring', props.monitoring, {
+      name,
+      namespace: this.namespace,
+      target: ServiceScrapeTarget.fromService(this.service, {
+        portName: this.metricsPortName,
+        path: JAEGER_METRICS_PATH,
+        clusterName: name,
+        selectorLabels: { ...this.selectorLabels },
+      }),
+    });
   }
 
   private resolveStorage(storage: JaegerStorage, props: JaegerProps): JaegerStorageModel {

@@ -146,6 +146,14 @@ export function prometheusLabelName(value: string): Problem {
   return undefined;
 }
 
+/** A Prometheus metric name: letters, digits, '_' and ':', not starting with a digit. */
+export function metricName(value: string): Problem {
+  if (typeof value !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(value)) {
+    return "must be a Prometheus metric name: letters, digits, '_' and ':', not starting with a digit";
+  }
+  return undefined;
+}
+
 /** A regular expression that can stand inside a double-quoted PromQL label matcher. */
 export function promqlRegex(value: string): Problem {
   try {

@@ -242,7 +242,7 @@ describe('user dashboards', () => {
 
   test('a valid JSON dashboard and a spec dashboard are accepted, with the same checks', () => {
     const { chart, dashboards } = grafana();
-    dashboards.addDashboardJson(userDashboard());
+    dashboards.addDashboardJson(JSON.stringify(userDashboard()));
     dashboards.addDashboard({
       uid: 'team-robustmq-spec',
       title: 'Team spec',
@@ -288,7 +288,7 @@ describe('user dashboards', () => {
   ];
   test.each(cases)('refuses %s at synth time', (_name, json, message) => {
     const { chart, dashboards } = grafana();
-    dashboards.addDashboardJson(json);
+    dashboards.addDashboardJson(JSON.stringify(json));
     refuse(() => Testing.synth(chart), new RegExp(`^GrafanaDashboards 'g/dash': dashboard '[^']+' '[^']+' breaks the dashboard rules: .*${message.source}`));
   });
 
@@ -296,14 +296,14 @@ describe('user dashboards', () => {
     const json = userDashboard();
     json.panels.push({ ...json.panels[0], title: 'Twin', gridPos: { x: 6, y: 4, w: 12, h: 8 } });
     const { chart, dashboards } = grafana();
-    dashboards.addDashboardJson(json);
+    dashboards.addDashboardJson(JSON.stringify(json));
     refuse(() => Testing.synth(chart), /panel 'Twin' has id 1, already used by panel 'Connections'.*panel 'Twin' overlaps panel 'Connections'/);
   });
 
   test('a duplicate uid is refused, in one construct and in one namespace across the app', () => {
     const { dashboards } = grafana();
-    dashboards.addDashboardJson(userDashboard());
-    refuse(() => dashboards.addDashboardJson(userDashboard()), /uid 'team-robustmq-extra' must be unique: dashboard 'Team RobustMQ' already has it/);
+    dashboards.addDashboardJson(JSON.stringify(userDashboard()));
+    refuse(() => dashboards.addDashboardJson(JSON.stringify(userDashboard())), /uid 'team-robustmq-extra' must be unique: dashboard 'Team RobustMQ' already has it/);
     const app = Testing.app();
     const a = new Chart(app, 'a', { namespace: 'grafana' });
     new GrafanaDashboards(a, 'one');
@@ -322,20 +322,22 @@ describe('user dashboards', () => {
       return json;
     };
     const { chart, dashboards } = grafana();
-    dashboards.addDashboardJson(big(300 * 1024));
+    dashboards.addDashboardJson(JSON.stringify(big(300 * 1024)));
     Testing.synth(chart);
     const warnings = dashboards.node.metadata.filter((m) => m.type === 'robustmq-observability:warning').map((m) => m.data);
     expect(warnings).toEqual([expect.stringMatching(/client-side 'kubectl apply' fails above 256 KiB .* 'kubectl apply --server-side'/)]);
     const g2 = grafana();
-    g2.dashboards.addDashboardJson(big(1100 * 1024));
+    g2.dashboards.addDashboardJson(JSON.stringify(big(1100 * 1024)));
     refuse(() => Testing.synth(g2.chart), /must fit in a ConfigMap: Kubernetes refuses objects over 1 MiB/);
   });
 
   test('malformed JSON and a short uid are refused', () => {
     const { dashboards } = grafana();
-    refuse(() => dashboards.addDashboardJson(userDashboard({ uid: 'short' })), /^GrafanaDashboards 'g\/dash': uid 'short' must be 8 to 40 letters/);
+    refuse(() => dashboards.addDashboardJson(JSON.stringify(userDashboard({ uid: 'short' }))), /^GrafanaDashboards 'g\/dash': uid 'short' must be 8 to 40 letters/);
     refuse(() => dashboards.addDashboardJson('{not json'), /dashboard JSON '\{not json' must be valid JSON/);
     refuse(() => dashboards.addDashboardJson('[1]'), /must be a JSON object/);
+    // The JSON text, the same in every language: an object from JavaScript is named, not guessed at.
+    refuse(() => dashboards.addDashboardJson(userDashboard() as any), /dashboard JSON '\{"uid":.*' must be the JSON text of a dashboard \(JSON.stringify an object first\)/);
   });
 });
 

@@ -36,7 +36,8 @@ function buildRules(disabled: string[] = []): { ruleYaml: string; monitorJson: a
   const alerts = new RobustMqAlerts(mon, 'alerts', { monitor, cluster, overrides, disabledAlerts: disabled });
   const dashboards = new GrafanaDashboards(mon, 'dashboards', { monitor, replicas: REPLICAS });
   const monitorJson = Testing.synth(mon).find((o) => o.kind === 'ServiceMonitor');
-  return { ruleYaml: Yaml.stringify(alerts.ruleGroups()), monitorJson, dashboards: Object.values(dashboards.dashboardModels()), cluster };
+  const models = Object.values(dashboards.dashboardJson()).map((text) => JSON.parse(text));
+  return { ruleYaml: Yaml.stringify(alerts.ruleGroups()), monitorJson, dashboards: models, cluster };
 }
 
 /** The target labels the ServiceMonitor's relabelings give a pod (and the operator's `job`). */

@@ -29,7 +29,7 @@ function evaluate(body: any, docs: any[], now: number): Array<{ key: string; doc
 }
 
 describe('errors by component in the last hour', () => {
-  const body = ElasticsearchQuery.errorsByComponent();
+  const body = JSON.parse(ElasticsearchQuery.errorsByComponent());
 
   test('the seed\'s query: ERROR level, last hour, terms aggregation on the component keyword', () => {
     expect(body).toEqual({
@@ -68,7 +68,7 @@ describe('errors by component in the last hour', () => {
   });
 
   test('window, size, cluster and namespace', () => {
-    const q = ElasticsearchQuery.errorsByComponent({ window: '15m', size: 5, cluster: 'prod-mq', namespace: 'robustmq' });
+    const q = JSON.parse(ElasticsearchQuery.errorsByComponent({ window: '15m', size: 5, cluster: 'prod-mq', namespace: 'robustmq' }));
     expect(q.query.bool.filter).toEqual([
       { term: { 'level.keyword': 'ERROR' } },
       { range: { '@timestamp': { gte: 'now-15m' } } },

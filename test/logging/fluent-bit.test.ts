@@ -1,7 +1,9 @@
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { RobustMqAlerts } from '../../src/alerts/alerts';
 import { ContainerLogFormat, FluentBit, FluentBitConfigFormat, FluentBitProps } from '../../src/logging/fluent-bit';
-import { RobustMqServiceMonitor } from '../../src/metrics/service-monitor';
+import { ComponentServiceMonitor, RobustMqServiceMonitor } from '../../src/metrics/service-monitor';
+import { ServiceScrapeTarget } from '../../src/metrics/target';
 import { RobustMqCluster } from '../../src/robustmq/cluster';
 import { ValidationError } from '../../src/validation/errors';
 import { warningsOf } from '../../src/validation/warnings';
@@ -54,7 +56,8 @@ describe('FluentBit objects', () => {
     expect(fb.serviceAccount).toBeInstanceOf(kplus.ServiceAccount);
     expect(fb.configMap).toBeInstanceOf(kplus.ConfigMap);
     expect(fb.service).toBeInstanceOf(kplus.Service);
-    expect(fb.serviceMonitor).toBeInstanceOf(RobustMqServiceMonitor);
+    expect(fb.serviceMonitor).toBeInstanceOf(ComponentServiceMonitor);
+    expect(fb.serviceMonitor).not.toBeInstanceOf(RobustMqServiceMonitor);
     expect(fb.clusterRole.kind).toBe('ClusterRole');
     expect(fb.clusterRoleBinding.kind).toBe('ClusterRoleBinding');
     expect(fb.container.name).toBe('fluent-bit');
@@ -179,6 +182,16 @@ describe('FluentBit options', () => {
     expect(app).toBeDefined();
   });
 
+  test('monitoring.enabled false: no ServiceMonitor, and alerts that would read it refuse this agent', () => {
+    const { app, cluster, logs, fb } = setup({ monitoring: { enabled: false } });
+    expect(fb.serviceMonitor).toBeUndefined();
+    expect(Testing.synth(logs).map((o) => o.kind)).not.toContain('ServiceMonitor');
+    const alertsChart = new Chart(app, 'alerts-off', { namespace: 'monitoring' });
+    const monitor = new RobustMqServiceMonitor(alertsChart, 'sm', { target: ServiceScrapeTarget.fromCluster(cluster) });
+    refuse(() => new RobustMqAlerts(alertsChart, 'alerts', { monitor, target: cluster, fluentBit: fb }),
+      /^RobustMqAlerts 'alerts-off\/alerts': fluentBit '[^']+' must scrape its own metrics \(monitoring.enabled true\)/);
+  });
+
   test('classic format: two files, started with the .conf', () => {
     const { logs, fb } = setup({ configFormat: FluentBitConfigFormat.CLASSIC });
     const objs = Testing.synth(logs);
@@ -269,7 +282,8 @@ describe('FluentBit refuses bad input, naming the field', () => {
     ['bad tag prefix', { tagPrefix: 'robust.mq' }, /tagPrefix 'robust.mq'/],
     ['state dir under /var/log', { hostStateDir: '/var/log/fb' }, /hostStateDir '\/var\/log\/fb'/],
     ['relative state dir', { hostStateDir: 'state' }, /hostStateDir 'state'/],
-    ['monitoring over TLS', { monitoring: { tls: {} } }, /monitoring.tls/],
+    ['monitoring options with the monitor off', { monitoring: { enabled: false, interval: '15s' } },
+      /^FluentBit 'logs\/fluent-bit': monitoring.interval '15s' must not be set when monitoring.enabled is false: there is no ServiceMonitor$/],
     ['sourceNamespace with cluster', { sourceNamespace: 'x' }, /sourceNamespace 'x' must not be set together with cluster/],
     ['another cluster name', { clusterName: 'other' }, /clusterName 'other' must be the cluster's own name 'prod-mq'/],
   ])('%s', (_, props, message) => {

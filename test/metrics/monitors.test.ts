@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  PodScrapeTarget, RobustMqCluster, RobustMqPodMonitor, RobustMqServiceMonitor, ServiceScrapeTarget,
+  ComponentServiceMonitor, PodScrapeTarget, RobustMqCluster, RobustMqPodMonitor, RobustMqServiceMonitor, ServiceScrapeTarget,
 } from '../../src';
 import { highCardinalitySamples } from '../../src/metrics/scrape';
 import { buildStack } from '../../src/stack';
@@ -270,5 +270,30 @@ describe('RobustMqPodMonitor', () => {
     const { cluster, mon } = setup();
     refuse(() => new RobustMqPodMonitor(mon, 'pm', { target: PodScrapeTarget.fromCluster(cluster), scrapeTimeout: '2m' }),
       /^RobustMqPodMonitor 'mon\/pm': scrapeTimeout '2m' must not exceed interval '30s'$/);
+  });
+});
+
+describe('ComponentServiceMonitor', () => {
+  test('any Service\'s metrics, RobustMQ\'s drop rule only where asked for; dropMetrics must be metric names', () => {
+    const { mq, cluster, mon } = setup();
+    const target = ServiceScrapeTarget.fromCluster(cluster);
+    const generic = new ComponentServiceMonitor(mon, 'generic', { target, name: 'generic' });
+    const dropping = new ComponentServiceMonitor(mon, 'dropping', {
+      target: ServiceScrapeTarget.fromService(cluster.metricsService, {
+        portName: target.portName, path: target.path, clusterName: 'other', selectorLabels: target.selectorLabels,
+      }),
+      name: 'dropping',
+      dropMetrics: ['b_total', 'a_total'],
+    });
+    expect(generic).not.toBeInstanceOf(RobustMqServiceMonitor);
+    expect(new RobustMqServiceMonitor(new Chart(mq.node.scope as any, 'mon2', { namespace: 'monitoring' }), 'sm', { target }))
+      .toBeInstanceOf(ComponentServiceMonitor);
+    const objs = Testing.synth(mon);
+    expect(one(objs, 'ServiceMonitor', 'generic').spec.endpoints[0].metricRelabelings).toBeUndefined();
+    expect(one(objs, 'ServiceMonitor', 'dropping').spec.endpoints[0].metricRelabelings)
+      .toEqual([{ action: 'drop', sourceLabels: ['__name__'], regex: '(a_total|b_total)' }]);
+    expect(dropping.job).toBe(generic.job);
+    refuse(() => new ComponentServiceMonitor(mon, 'bad', { target, dropMetrics: ['1bad'] }),
+      /^ComponentServiceMonitor 'mon\/bad': dropMetrics '1bad' must be a Prometheus metric name/);
   });
 });

@@ -135,7 +135,7 @@ describe('default stack', () => {
     const cluster = buildStack(app).observability.cluster!;
     const ids = new Set<number>();
     for (let ordinal = 0; ordinal < cluster.replicas; ordinal++) {
-      const cfg: any = parseToml(renderServerToml(cluster.serverConfig, ordinal, '10.0.0.1'));
+      const cfg: any = parseToml(renderServerToml(cluster._serverConfig, ordinal, '10.0.0.1'));
       ids.add(cfg.broker_id);
       expect(Object.values(cfg.meta_addrs)).toEqual([0, 1, 2].map((i) =>
         `robustmq-cluster-${i}.robustmq-cluster-headless.robustmq.svc.cluster.local:1228`));

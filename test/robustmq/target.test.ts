@@ -79,7 +79,7 @@ describe('IRobustMqTarget: one model of the observed cluster', () => {
     const volume = groups.flatMap((g) => g.rules).find((r) => r.alert === 'RobustMQDataVolumeAlmostFull')!;
     expect(volume.expr).toContain('persistentvolumeclaim=~"data-robustmq-[0-9]+"');
     const dashboards = new GrafanaDashboards(mon, 'd', { monitor, target });
-    expect(JSON.stringify(dashboards.dashboardModels())).toContain('the Raft group needs a majority (3)');
+    expect(JSON.stringify(dashboards.dashboardJson())).toContain('the Raft group needs a majority (3)');
   });
 
   test('the stack observes an existing cluster', () => {

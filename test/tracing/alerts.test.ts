@@ -146,7 +146,7 @@ describe('JaegerAlerts construct', () => {
   test('a second PrometheusRule with the jaeger group and the monitor\'s discovery labels, valid against its schema', () => {
     const app = Testing.app();
     const tracing = new Chart(app, 'tracing', { namespace: 'monitoring' });
-    const jaeger = new Jaeger(tracing, 'jaeger', { discoveryLabels: { release: 'monitoring' } });
+    const jaeger = new Jaeger(tracing, 'jaeger', { monitoring: { discoveryLabels: { release: 'monitoring' } } });
     const alerts = new JaegerAlerts(tracing, 'alerts', { jaeger });
     const objs = tracing.toJson();
     expect(() => validateAll(objs)).not.toThrow();
@@ -160,7 +160,7 @@ describe('JaegerAlerts construct', () => {
 
   test('a Jaeger that does not scrape itself is refused', () => {
     const tracing = new Chart(Testing.app(), 'tracing', { namespace: 'monitoring' });
-    const jaeger = new Jaeger(tracing, 'jaeger', { selfMonitoring: false });
+    const jaeger = new Jaeger(tracing, 'jaeger', { monitoring: { enabled: false } });
     expect(() => new JaegerAlerts(tracing, 'alerts', { jaeger })).toThrow(/JaegerAlerts 'tracing\/alerts': jaeger 'tracing\/jaeger' must scrape its own metrics/);
   });
 

@@ -329,14 +329,16 @@ describe('other inputs', () => {
     expect(refusal(() => new Jaeger(testChart(null), 'jaeger')).message).toContain('namespace');
   });
 
-  test('selfMonitoring false emits no ServiceMonitor; monitor options then are refused', () => {
-    const objs = jaegerObjects({ selfMonitoring: false });
+  test('monitoring.enabled false emits no ServiceMonitor; monitor options then are refused', () => {
+    const objs = jaegerObjects({ monitoring: { enabled: false } });
     expect(objs.map((o) => o.kind)).not.toContain('ServiceMonitor');
-    expect(refusal(() => jaegerObjects({ selfMonitoring: false, discoveryLabels: { release: 'x' } })).field).toBe('discoveryLabels');
+    const e = refusal(() => jaegerObjects({ monitoring: { enabled: false, discoveryLabels: { release: 'x' } } }));
+    expect(e.field).toBe('monitoring.discoveryLabels');
+    expect(e.message).toMatch(/^Jaeger '[^']+': monitoring.discoveryLabels '\{"release":"x"\}' must not be set when monitoring.enabled is false/);
   });
 
   test('discovery labels and scrape settings reach the ServiceMonitor', () => {
-    const sm = one(jaegerObjects({ discoveryLabels: { release: 'monitoring' }, scrapeInterval: '15s', scrapeTimeout: '5s' }), 'ServiceMonitor');
+    const sm = one(jaegerObjects({ monitoring: { discoveryLabels: { release: 'monitoring' }, interval: '15s', scrapeTimeout: '5s' } }), 'ServiceMonitor');
     expect(sm.metadata.labels).toEqual({ release: 'monitoring' });
     expect(sm.spec.endpoints[0]).toMatchObject({ interval: '15s', scrapeTimeout: '5s' });
   });
