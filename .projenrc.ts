@@ -82,7 +82,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // The test task checks; it never rewrites files.
     commandOptions: { fix: false },
     dirs: ['src', 'test', 'examples'],
-    ignorePatterns: ['src/imports/**', 'src/metrics/catalog.generated.ts', 'lib/**', 'dist/**', 'node_modules/**'],
+    ignorePatterns: ['src/imports/**', 'src/metrics/catalog.generated.ts', 'src/alerts/runbooks.generated.ts', 'lib/**', 'dist/**', 'node_modules/**'],
   },
   gitignore: ['/dist/', '/test-reports/', '/.tools/', '/examples/java/target/'],
   npmignoreEnabled: true,
@@ -130,6 +130,12 @@ project.addTask('import', {
 project.addTask('catalog', {
   description: 'Regenerate src/metrics/catalog.generated.ts from imports/robustmq/metrics-v*.tsv',
   steps: [{ exec: 'node scripts/generate-metric-catalog.js' }],
+});
+
+// Regenerate the runbooks the runbooks dashboard ships from docs/runbooks.md.
+project.addTask('runbooks', {
+  description: 'Regenerate src/alerts/runbooks.generated.ts from docs/runbooks.md',
+  steps: [{ exec: 'node scripts/generate-runbooks.js' }],
 });
 
 // Benchmark the compiled library: synth time and memory against a bare-cdk8s floor, CLI cold start.

@@ -70,7 +70,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'latency-p99-threshold', value: 'DURATION', help: 'RobustMQHighLatency fires above this p99', default: '1s' },
   { name: 'error-rate-threshold', value: 'RATIO', help: 'RobustMQHighErrorRate fires above this ratio (0 to 1)', default: '0.05' },
   { name: 'disable-alert', value: 'NAME', help: 'leave this alert out (repeatable)', repeatable: true },
-  { name: 'runbook-url-pattern', value: 'URL', help: "runbook link, '{anchor}' is the lower-cased alert name", default: 'docs/runbooks.md in this repository' },
+  { name: 'runbook-url-pattern', value: 'URL', help: "runbook link, '{alert}' is the alert name, '{anchor}' the lower-cased name", default: "the alert's panel of the runbooks dashboard in --grafana-url" },
   { name: 'grafana-url', value: 'URL', help: "Grafana's URL for the alerts' dashboard links", default: 'http://localhost:3000' },
   { name: 'no-alerts', value: '', help: 'emit no PrometheusRule' },
   { name: 'grafana-namespace', value: 'NS', help: "namespace of the dashboard and datasource ConfigMaps (Grafana's sidecars)", default: DEFAULT_STACK_OPTIONS.grafanaNamespace },

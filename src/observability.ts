@@ -17,6 +17,7 @@ import { JaegerAlerts } from './tracing/jaeger-alerts';
 import { OtlpExport } from './tracing/otel';
 import * as checks from './validation/checks';
 import { check, invalid } from './validation/errors';
+import { warn } from './validation/warnings';
 
 const KIND = 'RobustMqObservability';
 
@@ -307,6 +308,10 @@ export class RobustMqObservability extends Construct {
     }
 
     const dashboardOptions = props.dashboards ?? {};
+    const runbooksProvisioned = (dashboardOptions.enabled ?? true) && (dashboardOptions.runbooksDashboard ?? true);
+    if (this.alerts && !runbooksProvisioned && alertOptions.runbookUrlPattern === undefined) {
+      warn(this, 'the alerts\' runbook_url opens the RobustMQ Alert Runbooks dashboard, which is not provisioned here: provision it in that Grafana or give alerts.runbookUrlPattern');
+    }
     if (dashboardOptions.enabled ?? true) {
       this.dashboards = new GrafanaDashboards(this, 'Dashboards', {
         monitor: this.serviceMonitor,

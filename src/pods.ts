@@ -1,5 +1,7 @@
 import { ApiObject, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { invalid } from './validation/errors';
 
 /**
  * The container security context every workload of this library runs with (the log agent,
@@ -67,4 +69,40 @@ export function canonicalMemoryQuantities(workload: kplus.Workload): void {
     if (memory?.request) set(`/spec/template/spec/containers/${i}/resources/requests/memory`, memory.request);
     if (memory?.limit) set(`/spec/template/spec/containers/${i}/resources/limits/memory`, memory.limit);
   });
+}
+
+/** CPU cores of a cdk8s-plus Cpu amount (`500m`, `2`, `0.5`). */
+function cpuCores(cpu: kplus.Cpu): number {
+  return cpu.amount.endsWith('m') ? Number(cpu.amount.slice(0, -1)) / 1000 : Number(cpu.amount);
+}
+
+/** Refuses requests and limits Kubernetes would not accept: each finite and positive, each request at most its limit. */
+export function checkResources(scope: IConstruct, kind: string, r: kplus.ContainerResources): void {
+  const cpu = { request: r.cpu?.request && cpuCores(r.cpu.request), limit: r.cpu?.limit && cpuCores(r.cpu.limit) };
+  const mem = {
+    request: r.memory?.request?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
+    limit: r.memory?.limit?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
+  };
+  for (const [field, v, unit] of [['cpu.request', cpu.request, ''], ['cpu.limit', cpu.limit, ''],
+    ['memory.request', mem.request, 'Mi'], ['memory.limit', mem.limit, 'Mi']] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) {
+      invalid(scope, kind, `resources.${field}`, `${v}${unit}`, 'must be a finite, positive amount');
+    }
+  }
+  if (cpu.request !== undefined && cpu.limit !== undefined && cpu.request > cpu.limit) {
+    invalid(scope, kind, 'resources.cpu.request', r.cpu!.request!.amount, `must not exceed the limit '${r.cpu!.limit!.amount}': Kubernetes refuses the pod`);
+  }
+  if (mem.request !== undefined && mem.limit !== undefined && mem.request > mem.limit) {
+    invalid(scope, kind, 'resources.memory.request', `${mem.request}Mi`, `must not exceed the limit '${mem.limit}Mi': Kubernetes refuses the pod`);
+  }
+}
+
+/**
+ * Refuses a storage size that is not finite or below `minMib` MiB (a `Size.gibibytes(Infinity)`
+ * would render as `InfinityMi`, which the API server refuses).
+ */
+export function checkStorageSize(scope: IConstruct, kind: string, field: string, size: Size, minMib: number, why = ''): void {
+  const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isFinite(mib)) invalid(scope, kind, field, `${mib} MiB`, `must be a finite size of at least ${quantity(Size.mebibytes(minMib))}`);
+  if (!(mib >= minMib)) invalid(scope, kind, field, quantity(size), `must be at least ${quantity(Size.mebibytes(minMib))}${why}`);
 }

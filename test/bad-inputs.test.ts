@@ -153,7 +153,7 @@ const CONSTRUCT_CASES: Array<[string, (scope: Construct) => unknown, string, str
   ['GrafanaDashboards folder ..', (s) => new GrafanaDashboards(s, 'g', { folder: '..' }), 'folder', '..', /and not '\.' or '\.\.'/],
   ['GrafanaDashboards folder with a newline', (s) => new GrafanaDashboards(s, 'g', { folder: 'Robust\nMQ' }), 'folder', 'Robust\nMQ', /without '\/', '\\' or control characters/],
   ['GrafanaDashboards label', (s) => new GrafanaDashboards(s, 'g', { labelValue: 'yes please' }), 'labelValue', 'yes please', /label value/],
-  ['GrafanaDashboards uid', (s) => new GrafanaDashboards(s, 'g', { robustMqDashboards: false, logsDashboard: false }).addDashboardJson(JSON.stringify({ uid: 'x', title: 'X' })),
+  ['GrafanaDashboards uid', (s) => new GrafanaDashboards(s, 'g', { robustMqDashboards: false, logsDashboard: false, runbooksDashboard: false }).addDashboardJson(JSON.stringify({ uid: 'x', title: 'X' })),
     'uid', 'x', /must be 8 to 40 letters/],
   ['GrafanaDatasources URL', (s) => new GrafanaDatasources(s, 'd', { prometheusUrl: 'prometheus:9090' }), 'prometheusUrl', 'prometheus:9090', /http\(s\) URL/],
   ['GrafanaDatasources URL port', (s) => new GrafanaDatasources(s, 'd', { prometheusUrl: 'http://prometheus:99999' }), 'prometheusUrl', 'http://prometheus:99999',

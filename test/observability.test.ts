@@ -76,7 +76,7 @@ describe('RobustMqObservability', () => {
     const rule = objs.find((x) => x.kind === 'PrometheusRule' && x.metadata.name === 'edge-alerts');
     expect(rule.metadata.labels).toEqual({ release: 'kps' });
     expect(JSON.stringify(rule)).toContain('> 0.1');
-    expect(objs.filter((x) => x.metadata.annotations?.grafana_folder === 'Edge')).toHaveLength(4);
+    expect(objs.filter((x) => x.metadata.annotations?.grafana_folder === 'Edge')).toHaveLength(5);
     for (const x of objs.filter((y) => ['ServiceMonitor', 'PrometheusRule', 'DaemonSet', 'Deployment'].includes(y.kind))) {
       expect(x.metadata.namespace).toBe('observability');
     }

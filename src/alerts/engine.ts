@@ -1,8 +1,8 @@
 import { Rule, RuleGroup, PromtoolTest, PromtoolTestFile } from './rule-file';
 import { renderTemplate, unsupportedActions } from './template';
+import { runbookUrl } from '../dashboards/uids';
 import { KnownMetrics } from '../metrics/known';
 import { describeProblem, promqlProblems } from '../metrics/promql';
-import { DEFAULT_RUNBOOK_URL_PATTERN } from '../project';
 import * as checks from '../validation/checks';
 import { duration, durationMs } from '../validation/duration';
 import { Problem } from '../validation/errors';
@@ -213,9 +213,10 @@ export interface AlertSetTuning {
    */
   readonly extraAnnotations?: { [key: string]: string };
   /**
-   * The runbook link; `{anchor}` becomes the lower-cased alert name, `{alert}` the name.
+   * The runbook link of an alert kept elsewhere (a wiki): `{anchor}` becomes the lower-cased
+   * alert name, `{alert}` the name.
    *
-   * @default - the alert's section in this project's docs/runbooks.md
+   * @default - the alert's panel on the "RobustMQ Alert Runbooks" dashboard in grafanaUrl (GrafanaDashboards provisions it)
    */
   readonly runbookUrlPattern?: string;
   /**
@@ -304,8 +305,11 @@ function checkTuning<C, D extends AlertDefinition<C>>(set: AlertSet<C, D>, tunin
     const bad = unsupportedActions(v);
     if (bad.length > 0) fail(`extraAnnotations.${k}`, v, `uses ${bad.join(', ')}: only {{ $labels.NAME }}, {{ $value }} and {{ $value | humanize }}-style actions are allowed, so the generated tests can check them`);
   }
-  const runbookPattern = tuning.runbookUrlPattern ?? DEFAULT_RUNBOOK_URL_PATTERN;
-  if (!/^https?:\/\/\S+$/.test(runbookPattern) || !/\{(anchor|alert)\}/.test(runbookPattern)) {
+  const runbookPattern = tuning.runbookUrlPattern;
+  if (runbookPattern?.includes('{{')) {
+    fail('runbookUrlPattern', runbookPattern, "must not contain '{{': Prometheus reads it as a template action when the alert fires");
+  }
+  if (runbookPattern !== undefined && (!/^https?:\/\/\S+$/.test(runbookPattern) || !/\{(anchor|alert)\}/.test(runbookPattern))) {
     fail('runbookUrlPattern', runbookPattern, "must be an http(s) URL containing '{anchor}' (the lower-cased alert name) or '{alert}'");
   }
   const grafanaUrl = tuning.grafanaUrl ?? DEFAULT_GRAFANA_URL;
@@ -360,7 +364,9 @@ export function resolveAlerts<C, D extends AlertDefinition<C>>(set: AlertSet<C, 
       annotations: {
         summary: def.summary,
         description: def.description(ctx, threshold),
-        runbook_url: runbookPattern.replace(/\{anchor\}/g, def.name.toLowerCase()).replace(/\{alert\}/g, def.name),
+        // By default the alert's panel on the runbooks dashboard, in the Grafana dashboard_url names.
+        runbook_url: runbookPattern === undefined ? runbookUrl(grafanaUrl, def.name)
+          : runbookPattern.replace(/\{anchor\}/g, def.name.toLowerCase()).replace(/\{alert\}/g, def.name),
         dashboard_url: set.dashboardUrl(def, ctx, grafanaUrl),
         ...(tuning.extraAnnotations ?? {}),
       },

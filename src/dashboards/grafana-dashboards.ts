@@ -1,17 +1,19 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { DashboardSpec } from './dashboard-spec';
 import { lintDashboard } from './lint';
 import { renderLogsDashboard } from './logs-dashboard';
 import { RenderContext, renderDashboard } from './render';
 import { DashboardContext, prometheusDashboards } from './robustmq-dashboards';
+import { renderRunbooksDashboard } from './runbooks-dashboard';
 import { RECORDED_METRICS } from '../alerts/definitions';
 import { KnownMetrics } from '../metrics/known';
 import { IRobustMqMonitor } from '../metrics/scrape';
 import { DEFAULT_REPLICAS, IRobustMqTarget } from '../robustmq/target';
 import * as checks from '../validation/checks';
 import { check, invalid, showValue } from '../validation/errors';
+import { claimObjectName } from '../validation/names';
 import { warn } from '../validation/warnings';
 
 const KIND = 'GrafanaDashboards';
@@ -28,8 +30,6 @@ const CLIENT_APPLY_BYTES = 256 * 1024;
 const LINT_CACHE = new Map<string, string[]>();
 const LINT_CACHE_SIZE = 256;
 
-/** The GrafanaDashboards of each app, for the uid uniqueness check without walking the tree. */
-const INSTANCES = new WeakMap<IConstruct, Set<GrafanaDashboards>>();
 
 /** Properties of GrafanaDashboards. */
 export interface GrafanaDashboardsProps {
@@ -108,6 +108,13 @@ export interface GrafanaDashboardsProps {
    */
   readonly logsDashboard?: boolean;
   /**
+   * Include the RobustMQ Alert Runbooks dashboard: one text panel per alert, which every alert's
+   * default `runbook_url` opens. Leave it out only if the alerts get a `runbookUrlPattern`.
+   *
+   * @default true
+   */
+  readonly runbooksDashboard?: boolean;
+  /**
    * Metric names, besides RobustMQ's and the declared ones, that your dashboards may query.
    *
    * @default - none
@@ -161,7 +168,8 @@ export class GrafanaDashboards extends Construct {
     const replicas = props.target?.replicas ?? props.replicas ?? DEFAULT_REPLICAS;
     check(this, KIND, 'replicas', replicas, checks.integer(replicas, 1, 99));
     const latency = props.latencyThresholdSeconds ?? 1;
-    if (!(latency > 0)) invalid(this, KIND, 'latencyThresholdSeconds', latency, 'must be a positive number of seconds');
+    // Infinity would become JSON null, which Grafana reads as a threshold at minus infinity.
+    if (!(latency > 0 && Number.isFinite(latency))) invalid(this, KIND, 'latencyThresholdSeconds', latency, 'must be a finite, positive number of seconds');
     const errorRate = props.errorRateThreshold ?? 0.05;
     if (!(errorRate > 0 && errorRate < 1)) invalid(this, KIND, 'errorRateThreshold', errorRate, 'must be a ratio between 0 and 1');
     const clusterLabel = props.monitor?.clusterLabel ?? 'cluster';
@@ -176,10 +184,10 @@ export class GrafanaDashboards extends Construct {
     if (props.logsDashboard ?? true) {
       this.addDashboardJson(JSON.stringify(renderLogsDashboard()));
     }
+    if (props.runbooksDashboard ?? true) {
+      this.addDashboardJson(JSON.stringify(renderRunbooksDashboard()));
+    }
 
-    const root = this.node.root;
-    if (!INSTANCES.has(root)) INSTANCES.set(root, new Set());
-    INSTANCES.get(root)!.add(this);
     this.node.addValidation({ validate: () => this.checkAll() });
   }
 
@@ -221,10 +229,12 @@ export class GrafanaDashboards extends Construct {
     if (this.dashboards.has(uid)) {
       invalid(this, KIND, 'uid', uid, `must be unique: dashboard '${this.dashboards.get(uid)!.title}' already has it`);
     }
+    const name = `grafana-dashboard-${uid.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.replace(/-+$/, '');
+    claimObjectName(this, KIND, 'uid', uid, { kind: 'ConfigMap', namespace: this.namespace, name },
+      ' (ConfigMap names are lower case with \'-\' for \'_\': uids must differ by more than that)');
     this.dashboards.set(uid, json);
     const body = JSON.stringify(json, null, 2);
     this.bodies.set(uid, body);
-    const name = `grafana-dashboard-${uid.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.replace(/-+$/, '');
     const configMap = new kplus.ConfigMap(this, `Dashboard-${uid}`, {
       metadata: { name, namespace: this.namespace, labels: { ...this.labels }, annotations: { ...this.annotations } },
       data: { [`${uid}.json`]: body },
@@ -238,15 +248,6 @@ export class GrafanaDashboards extends Construct {
     if (this.checkedCount !== this.dashboards.size) {
       this.checkDashboards();
       this.checkedCount = this.dashboards.size;
-    }
-    // One Grafana's sidecar reads one namespace: the same uid twice there overwrites a dashboard.
-    const others = [...(INSTANCES.get(this.node.root) ?? [])].filter((c) => c !== this && c.namespace === this.namespace);
-    for (const other of others) {
-      for (const uid of this.dashboards.keys()) {
-        if (other.dashboards.has(uid) && other.node.path < this.node.path) {
-          invalid(this, KIND, 'uid', uid, `must be unique in namespace '${this.namespace}': '${other.node.path}' has a dashboard with it too`);
-        }
-      }
     }
     return [];
   }

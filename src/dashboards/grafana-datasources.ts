@@ -6,8 +6,10 @@ import { DEFAULT_LOG_INDEX, LOG_FIELDS } from '../logging/schema';
 import * as checks from '../validation/checks';
 import { elasticsearchIndex, elasticsearchUrl } from '../validation/elasticsearch';
 import { check, invalid } from '../validation/errors';
+import { claimObjectName } from '../validation/names';
 
 const KIND = 'GrafanaDatasources';
+const DATASOURCES_CONFIGMAP = 'grafana-datasources-robustmq';
 
 /** Stable uids of the provisioned datasources; dashboards and links refer to them. */
 export const DATASOURCE_UIDS = {
@@ -210,8 +212,10 @@ export class GrafanaDatasources extends Construct {
       invalid(this, KIND, 'datasources', 'none', 'must provision at least one datasource: leave the construct out instead');
     }
     this.datasources = datasources.map((d) => ({ name: d.name, type: d.type, uid: d.uid, url: d.url }));
+    claimObjectName(this, KIND, 'namespace', namespace, { kind: 'ConfigMap', namespace, name: DATASOURCES_CONFIGMAP },
+      ': one set of datasources per Grafana namespace');
     this.configMap = new kplus.ConfigMap(this, 'Resource', {
-      metadata: { name: 'grafana-datasources-robustmq', namespace, labels: { [labelKey]: labelValue } },
+      metadata: { name: DATASOURCES_CONFIGMAP, namespace, labels: { [labelKey]: labelValue } },
       data: { 'robustmq-datasources.yaml': Yaml.stringify({ apiVersion: 1, datasources }) },
     });
   }

@@ -10,6 +10,8 @@ const UID = /^[a-zA-Z0-9_-]{8,40}$/;
 const GRID_COLUMNS = 24;
 /** Panel types that show no data and so take no unit. */
 const UNITLESS_TYPES = ['row', 'text', 'news', 'dashlist'];
+/** Panel types that query no datasource: no datasource reference, no targets. */
+const QUERYLESS_TYPES = ['row', 'text', 'dashlist'];
 const VARIABLE_REF = /^\$\{?([A-Za-z0-9_]+)(?::[a-z]+)?\}?$/;
 
 /** Grafana's variables substituted by plausible values, so an expression can be parsed. */
@@ -58,7 +60,8 @@ export function lintDashboard(json: any, options: LintOptions): string[] {
 
   const variables: any[] = json?.templating?.list ?? [];
   const datasourceVars = variables.filter((v) => v.type === 'datasource');
-  if (datasourceVars.length !== 1) {
+  const queries = allPanels(json).some((p) => !QUERYLESS_TYPES.includes(p.type)) || variables.some((v) => v.type === 'query');
+  if (datasourceVars.length !== 1 && (queries || datasourceVars.length > 1)) {
     problems.push(`must have exactly one datasource template variable, has ${datasourceVars.length}`);
   }
   const dsVar = datasourceVars[0]?.name;
@@ -112,6 +115,10 @@ export function lintDashboard(json: any, options: LintOptions): string[] {
     if (p.type === 'row') continue;
     if (typeof p.description !== 'string' || p.description.trim() === '') problems.push(`${name} must have a description`);
     if (!UNITLESS_TYPES.includes(p.type) && !p.fieldConfig?.defaults?.unit) problems.push(`${name} must have a unit`);
+    if (QUERYLESS_TYPES.includes(p.type)) {
+      if (p.targets?.length) problems.push(`${name} is a ${p.type} panel: its queries would never run`);
+      continue;
+    }
     checkRef(name, p.datasource);
     const targets: any[] = p.targets ?? [];
     if (targets.length === 0) problems.push(`${name} must have at least one query`);

@@ -46,9 +46,14 @@ function clusterCountOf(ctx: DashboardContext, family: string, by: string[] = []
   return `max${by.length > 0 ? ` by (${by.join(', ')}) ` : ''}(${selector(sample(family), filters(ctx))})`;
 }
 
-/** A centipercent `system_*` gauge (0 to 10000, src/common/system-info/src/lib.rs:39-42) as a percentage 0 to 100. */
+/**
+ * A centipercent `system_*` gauge (0 to 10000, src/common/system-info/src/lib.rs:39-42) as a
+ * percentage 0 to 100. A share is never summed: `max by` keeps it a share when the selection
+ * holds one pod's series twice (the same pod scraped by two monitors, or federated under two
+ * clusters with All selected), where `sum by` showed 108% to 216% on the fixture.
+ */
 function centipercentOf(ctx: DashboardContext, family: string, by: string[]): string {
-  return `${gaugeOf(ctx, family, by)} / 100`;
+  return `${clusterCountOf(ctx, family, by)} / 100`;
 }
 
 /**

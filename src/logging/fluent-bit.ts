@@ -17,7 +17,7 @@ import { selfMonitor, SelfMonitoringOptions } from '../metrics/self-monitoring';
 import { ComponentServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
 import { NetworkPolicyOptions, renderDeclaredPortsPolicy } from '../network-policy';
-import { canonicalMemoryQuantities, removeAddressLabelFromPods } from '../pods';
+import { canonicalMemoryQuantities, checkResources, removeAddressLabelFromPods } from '../pods';
 import { RobustMqCluster } from '../robustmq/cluster';
 import { RobustMqLogLevel } from '../robustmq/facts';
 import { IRobustMqTarget, TargetFieldNames, importRobustMqTarget } from '../robustmq/target';
@@ -417,6 +417,7 @@ export class FluentBit extends Construct {
   constructor(scope: Construct, id: string, props: FluentBitProps = {}) {
     super(scope, id);
     refuseInlineSecrets(this, props);
+    if (props.resources) checkResources(this, KIND, props.resources);
 
     // ---- where Fluent Bit runs ----
     const namespace = props.namespace ?? Chart.of(this).namespace;

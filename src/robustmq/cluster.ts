@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObject, Chart, Duration, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -35,9 +35,13 @@ import {
   importRobustMqTarget, raftMajority, robustMqSelectorLabels,
 } from './target';
 import { WorkloadIdentity } from '../identity/workload-identity';
-import { ADDRESS_LABEL_PATH, canonicalMemoryQuantities, nonRootPodSecurityContext, quantity, removeAddressLabelFromPods, restrictedSecurityContext } from '../pods';
+import {
+  ADDRESS_LABEL_PATH, canonicalMemoryQuantities, checkResources, checkStorageSize, nonRootPodSecurityContext, quantity, removeAddressLabelFromPods,
+  restrictedSecurityContext,
+} from '../pods';
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
+import { claimObjectName } from '../validation/names';
 import { splitImage } from '../validation/tracing';
 import { warn } from '../validation/warnings';
 
@@ -384,6 +388,8 @@ export class RobustMqCluster extends Construct implements IRobustMqTarget {
     // and carry the controller-revision-hash label: 52 characters at most. The longest Service
     // name, <clusterName>-headless, stays within 63.
     check(this, KIND, 'clusterName', clusterName, checks.dns1035Label(clusterName, 52));
+    claimObjectName(this, KIND, 'clusterName', clusterName, { kind: 'StatefulSet', namespace, name: clusterName },
+      ': two clusters of one name in one namespace would share their pods, Services and volumes');
     const replicas = props.replicas ?? DEFAULT_REPLICAS;
     check(this, KIND, 'replicas', replicas, checks.integer(replicas, 1, 99));
     const version = props.version ?? ROBUSTMQ_DEFAULT_VERSION;
@@ -404,7 +410,7 @@ export class RobustMqCluster extends Construct implements IRobustMqTarget {
       cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) },
       memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) },
     };
-    checkResources(this, resources);
+    checkResources(this, KIND, resources);
     const roles = props.roles ?? [RobustMqRole.META, RobustMqRole.BROKER, RobustMqRole.ENGINE];
     const allowedRoles = Object.values(RobustMqRole) as string[];
     for (const role of roles) {
@@ -417,14 +423,8 @@ export class RobustMqCluster extends Construct implements IRobustMqTarget {
       invalid(this, KIND, 'roles', roles, "must include 'meta': the pods of this cluster form the meta service's Raft group");
     }
     const storageSize = props.storageSize ?? Size.gibibytes(10);
-    const storageMib = storageSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-    if (!Number.isFinite(storageMib)) {
-      invalid(this, KIND, 'storageSize', `${storageMib} MiB`, 'must be a finite size of at least 1Mi');
-    }
+    checkStorageSize(this, KIND, 'storageSize', storageSize, 1);
     const storageQuantity = quantity(storageSize);
-    if (!(storageMib >= 1)) {
-      invalid(this, KIND, 'storageSize', storageQuantity, 'must be at least 1Mi');
-    }
     if (props.storageClassName !== undefined) {
       check(this, KIND, 'storageClassName', props.storageClassName, checks.dnsSubdomain(props.storageClassName));
     }
@@ -715,32 +715,6 @@ export class RobustMqCluster extends Construct implements IRobustMqTarget {
    */
   public brokerIds(): number[] {
     return Array.from({ length: this.replicas }, (_, i) => brokerIdForOrdinal(i));
-  }
-}
-
-/** CPU cores of a cdk8s-plus Cpu amount (`500m`, `2`, `0.5`). */
-function cpuCores(cpu: kplus.Cpu): number {
-  return cpu.amount.endsWith('m') ? Number(cpu.amount.slice(0, -1)) / 1000 : Number(cpu.amount);
-}
-
-/** Requests and limits Kubernetes accepts: finite, positive, each request at most its limit. */
-function checkResources(scope: Construct, r: kplus.ContainerResources): void {
-  const cpu = { request: r.cpu?.request && cpuCores(r.cpu.request), limit: r.cpu?.limit && cpuCores(r.cpu.limit) };
-  const mem = {
-    request: r.memory?.request?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
-    limit: r.memory?.limit?.toMebibytes({ rounding: SizeRoundingBehavior.NONE }),
-  };
-  for (const [field, v, unit] of [['cpu.request', cpu.request, ''], ['cpu.limit', cpu.limit, ''],
-    ['memory.request', mem.request, 'Mi'], ['memory.limit', mem.limit, 'Mi']] as const) {
-    if (v !== undefined && !(Number.isFinite(v) && v > 0)) {
-      invalid(scope, KIND, `resources.${field}`, `${v}${unit}`, 'must be a finite, positive amount');
-    }
-  }
-  if (cpu.request !== undefined && cpu.limit !== undefined && cpu.request > cpu.limit) {
-    invalid(scope, KIND, 'resources.cpu.request', r.cpu!.request!.amount, `must not exceed the limit '${r.cpu!.limit!.amount}': Kubernetes refuses the pod`);
-  }
-  if (mem.request !== undefined && mem.limit !== undefined && mem.request > mem.limit) {
-    invalid(scope, KIND, 'resources.memory.request', `${mem.request}Mi`, `must not exceed the limit '${mem.limit}Mi': Kubernetes refuses the pod`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Chart, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { JaegerConfigModel, JaegerStorageModel, renderJaegerConfig } from './config';
@@ -24,7 +24,7 @@ import { selfMonitor, SelfMonitoringOptions } from '../metrics/self-monitoring';
 import { ComponentServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
 import { NetworkPolicyOptions, renderDeclaredPortsPolicy } from '../network-policy';
-import { canonicalMemoryQuantities, nonRootPodSecurityContext, quantity, restrictedSecurityContext } from '../pods';
+import { canonicalMemoryQuantities, checkResources, checkStorageSize, nonRootPodSecurityContext, quantity, restrictedSecurityContext } from '../pods';
 import * as checks from '../validation/checks';
 import { duration, durationMs } from '../validation/duration';
 import { elasticsearchIndex } from '../validation/elasticsearch';
@@ -397,6 +397,7 @@ export class Jaeger extends Construct {
     super(scope, id);
 
     // ---- validate and resolve props ----
+    if (props.resources) checkResources(this, KIND, props.resources);
     const namespace = props.namespace ?? Chart.of(this).namespace;
     if (namespace === undefined) {
       invalid(this, KIND, 'namespace', namespace, "must be set, on the construct or its Chart: the endpoint's DNS name includes it");
@@ -613,9 +614,7 @@ export class Jaeger extends Construct {
     if (storage === JaegerStorage.BADGER) {
       const b = props.badger ?? {};
       const size = b.storageSize ?? Size.gibibytes(10);
-      if (!(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) >= 64)) {
-        invalid(this, KIND, 'badger.storageSize', quantity(size), 'must be at least 64Mi: badger preallocates its value log files');
-      }
+      checkStorageSize(this, KIND, 'badger.storageSize', size, 64, ': badger preallocates its value log files');
       if (b.storageClassName !== undefined) {
         check(this, KIND, 'badger.storageClassName', b.storageClassName, checks.dnsSubdomain(b.storageClassName));
       }

@@ -89,6 +89,9 @@ export function envName(value: string): Problem {
 
 /** A whole number within [min, max]. */
 export function integer(value: number, min: number, max = Number.MAX_SAFE_INTEGER): Problem {
+  if (typeof value === 'string') {
+    return `must be a number, not a string${max === Number.MAX_SAFE_INTEGER ? ` (a whole number of at least ${min})` : ` (a whole number from ${min} to ${max})`}`;
+  }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     return max === Number.MAX_SAFE_INTEGER
       ? `must be a whole number of at least ${min}`

@@ -38,7 +38,14 @@ export class ValidationError extends Error {
 export function showValue(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === undefined) return 'undefined';
-  return JSON.stringify(value);
+  // JSON has no NaN or Infinity: it would show them as 'null'.
+  if (typeof value === 'number') return String(value);
+  try {
+    return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) ?? String(value);
+  } catch {
+    // A circular structure, or one too deep to write out.
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import * as YAML from 'yaml';
 import { AlertSeverity, PodScrapeTarget, RobustMqAlerts, RobustMqCluster, RobustMqPodMonitor, RobustMqServiceMonitor, ServiceScrapeTarget } from '../../src';
 import { ALERT_NAMES, RECORDED_METRICS } from '../../src/alerts/definitions';
 import { main } from '../../src/cli';
-import { DASHBOARD_UIDS } from '../../src/dashboards/uids';
+import { DASHBOARD_UIDS, runbookPanelId } from '../../src/dashboards/uids';
 import { KnownMetrics } from '../../src/metrics/known';
 import { promqlProblems } from '../../src/metrics/promql';
 import { buildStack } from '../../src/stack';
@@ -93,7 +93,7 @@ describe('default PrometheusRule', () => {
       expect(a.annotations.summary).toMatch(/^[A-Z].*\.$/);
       expect(a.annotations.summary).not.toContain('{{');
       expect(a.annotations.description).toMatch(/\{\{ \$(value|labels\.)/);
-      expect(a.annotations.runbook_url).toBe(`https://github.com/example/cdk8s-robustmq-observability/blob/main/docs/runbooks.md#${a.alert.toLowerCase()}`);
+      expect(a.annotations.runbook_url).toBe(`http://localhost:3000/d/robustmq-alert-runbooks?viewPanel=${runbookPanelId(a.alert)}`);
       const uid = /\/d\/([^?]+)\?/.exec(a.annotations.dashboard_url)![1];
       expect(Object.values(DASHBOARD_UIDS)).toContain(uid);
       expect(a.for).toMatch(/^\d+[smh]$/);

@@ -89,7 +89,7 @@ describe('default dashboards', () => {
 
   test('every PromQL parses and selects only catalog, recorded or declared metrics', () => {
     let count = 0;
-    for (const d of dashboards.filter((x) => x.templating.list[0].query === 'prometheus')) {
+    for (const d of dashboards.filter((x) => x.templating?.list?.[0]?.query === 'prometheus')) {
       for (const p of allPanels(d)) {
         for (const t of p.targets ?? []) {
           count++;
@@ -106,7 +106,9 @@ describe('default dashboards', () => {
   });
 
   test('variables: one datasource, then cluster, namespace and pod (multi-value, include all)', () => {
-    for (const d of dashboards) {
+    // The runbooks are text: no datasource, no variables.
+    expect(dashboards.find((d) => d.uid === DASHBOARD_UIDS.runbooks).templating).toEqual({ list: [] });
+    for (const d of dashboards.filter((x) => x.uid !== DASHBOARD_UIDS.runbooks)) {
       const vars = d.templating.list;
       expect(vars.map((v: any) => v.name)).toEqual(['datasource', 'cluster', 'namespace', 'pod']);
       for (const v of vars.slice(1)) expect(v).toMatchObject({ multi: true, includeAll: true });
@@ -144,7 +146,7 @@ describe('default dashboards', () => {
   });
 
   test('RobustMQ\'s numbers are read in their real units: centipercent /100, busy ratio in percent, cluster-wide counts by max()', () => {
-    const panels = dashboards.filter((x) => x.templating.list[0].query === 'prometheus').flatMap((d) => allPanels(d));
+    const panels = dashboards.filter((x) => x.templating?.list?.[0]?.query === 'prometheus').flatMap((d) => allPanels(d));
     const exprs = (p: any) => (p.targets ?? []).map((t: any) => t.expr as string);
     for (const p of panels) {
       for (const e of exprs(p)) {
@@ -237,7 +239,7 @@ describe('datasources', () => {
 describe('user dashboards', () => {
   function grafana(): { chart: Chart; dashboards: GrafanaDashboards } {
     const chart = new Chart(Testing.app(), 'g', { namespace: 'grafana' });
-    return { chart, dashboards: new GrafanaDashboards(chart, 'dash', { robustMqDashboards: false, logsDashboard: false }) };
+    return { chart, dashboards: new GrafanaDashboards(chart, 'dash', { robustMqDashboards: false, logsDashboard: false, runbooksDashboard: false }) };
   }
 
   test('a valid JSON dashboard and a spec dashboard are accepted, with the same checks', () => {
@@ -307,8 +309,9 @@ describe('user dashboards', () => {
     const app = Testing.app();
     const a = new Chart(app, 'a', { namespace: 'grafana' });
     new GrafanaDashboards(a, 'one');
-    new GrafanaDashboards(a, 'two');
-    refuse(() => Testing.synth(a), /uid 'robustmq-cluster-overview' must be unique in namespace 'grafana': 'a\/one' has a dashboard with it too/);
+    // One Grafana's sidecar reads one namespace: the same uid twice there would overwrite a dashboard.
+    refuse(() => new GrafanaDashboards(a, 'two'),
+      /uid 'robustmq-cluster-overview' must not make ConfigMap 'grafana-dashboard-robustmq-cluster-overview' in namespace 'grafana' again: 'a\/one' makes it already/);
     const b = new Chart(Testing.app(), 'b', { namespace: 'grafana' });
     new GrafanaDashboards(b, 'one');
     new GrafanaDashboards(b, 'other', { namespace: 'grafana-2' });
@@ -353,9 +356,9 @@ describe('CLI', () => {
     expect(run(['synth', '--out', dir, '--grafana-namespace', 'grafana', '--grafana-folder', 'Messaging']).status).toBe(0);
     const read = (d: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(d, 'robustmq-observability.k8s.yaml'), 'utf8')).map((x) => x.toJSON());
     const objs = read(dir).filter((o) => o.metadata.name.startsWith('grafana-'));
-    expect(objs).toHaveLength(5);
+    expect(objs).toHaveLength(6);
     expect(objs.every((o) => o.metadata.namespace === 'grafana')).toBe(true);
-    expect(objs.filter((o) => o.metadata.annotations?.grafana_folder === 'Messaging')).toHaveLength(4);
+    expect(objs.filter((o) => o.metadata.annotations?.grafana_folder === 'Messaging')).toHaveLength(5);
     const none = tmpDir('rmq-dash-');
     expect(run(['synth', '--out', none, '--no-dashboards', '--no-datasources']).status).toBe(0);
     expect(read(none).filter((o) => o.metadata.name.startsWith('grafana-'))).toEqual([]);

@@ -4,6 +4,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AlertSeverity } from '../../src/alerts/engine';
 import { RuleFiles } from '../../src/alerts/rule-file';
+import { runbookPanelId } from '../../src/dashboards/uids';
 import { DECLARED_METRICS } from '../../src/metrics/known';
 import { selectedMetrics } from '../../src/metrics/promql';
 import {
@@ -47,7 +48,7 @@ describe('the jaeger rule group', () => {
       expect(r.annotations!.summary).toMatch(/^[A-Z].*\.$/);
       expect(r.annotations!.summary).not.toContain('{{');
       expect(r.annotations!.description).toMatch(/\{\{ \$(value|labels\.)/);
-      expect(r.annotations!.runbook_url).toBe(`https://github.com/example/cdk8s-robustmq-observability/blob/main/docs/runbooks.md#${r.alert!.toLowerCase()}`);
+      expect(r.annotations!.runbook_url).toBe(`http://localhost:3000/d/robustmq-alert-runbooks?viewPanel=${runbookPanelId(r.alert!)}`);
       expect(r.for).toMatch(/^\d+[smh]$/);
     }
   });

@@ -1,0 +1,83 @@
+import { Chart, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { FluentBit, GrafanaDashboards, GrafanaDatasources, Jaeger, JaegerStorage, RobustMqCluster } from '../../src';
+import { ValidationError, showValue } from '../../src/validation/errors';
+import { refuse } from '../support/refuse';
+
+process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
+
+describe('objects that would replace each other are refused, naming both', () => {
+  test('two clusters of one name in one namespace; the same name in another namespace is fine', () => {
+    const app = Testing.app();
+    new RobustMqCluster(new Chart(app, 'a', { namespace: 'mq' }), 'cluster', { clusterName: 'prod' });
+    expect(() => new RobustMqCluster(new Chart(app, 'other', { namespace: 'mq-staging' }), 'cluster', { clusterName: 'prod' })).not.toThrow();
+    refuse(() => new RobustMqCluster(new Chart(app, 'b', { namespace: 'mq' }), 'cluster', { clusterName: 'prod' }),
+      /^RobustMqCluster 'b\/cluster': clusterName 'prod' must not make StatefulSet 'prod' in namespace 'mq' again: 'a\/cluster' makes it already for clusterName 'prod': two clusters/);
+    // Another app is another world.
+    expect(() => new RobustMqCluster(new Chart(Testing.app(), 'b', { namespace: 'mq' }), 'cluster', { clusterName: 'prod' })).not.toThrow();
+  });
+
+  test('two sets of datasources in one Grafana namespace', () => {
+    const app = Testing.app();
+    new GrafanaDatasources(new Chart(app, 'g1', { namespace: 'grafana' }), 'ds');
+    refuse(() => new GrafanaDatasources(new Chart(app, 'g2', { namespace: 'grafana' }), 'ds'),
+      /^GrafanaDatasources 'g2\/ds': namespace 'grafana' must not make ConfigMap 'grafana-datasources-robustmq' in namespace 'grafana' again: 'g1\/ds' makes it already for namespace 'grafana': one set of datasources per Grafana namespace/);
+  });
+
+  test('dashboard uids that differ only in case or \'_\' against \'-\'', () => {
+    const chart = new Chart(Testing.app(), 'g', { namespace: 'grafana' });
+    const d = new GrafanaDashboards(chart, 'dash', { robustMqDashboards: false, logsDashboard: false, runbooksDashboard: false });
+    const json = (uid: string) => JSON.stringify({ uid, title: uid, panels: [] });
+    d.addDashboardJson(json('team-robustmq-x'));
+    for (const uid of ['Team-RobustMQ-X', 'team_robustmq_x']) {
+      refuse(() => d.addDashboardJson(json(uid)),
+        new RegExp(`uid '${uid}' must not make ConfigMap 'grafana-dashboard-team-robustmq-x' in namespace 'grafana' again: 'g/dash' makes it already for uid 'team-robustmq-x' \\(ConfigMap names are lower case`));
+    }
+  });
+});
+
+describe('numbers that would not survive the YAML', () => {
+  test('latencyThresholdSeconds Infinity (JSON null: Grafana reads minus infinity) and NaN', () => {
+    for (const v of [Infinity, NaN]) {
+      refuse(() => new GrafanaDashboards(new Chart(Testing.app(), 'g', { namespace: 'grafana' }), 'dash', { latencyThresholdSeconds: v }),
+        new RegExp(`latencyThresholdSeconds '${v}' must be a finite, positive number of seconds`));
+    }
+  });
+
+  test('an infinite badger volume (rendered as InfinityMi) and a too small one', () => {
+    const jaeger = (size: Size) => new Jaeger(new Chart(Testing.app(), 't', { namespace: 'monitoring' }), 'jaeger', {
+      storage: JaegerStorage.BADGER, badger: { storageSize: size },
+    });
+    refuse(() => jaeger(Size.gibibytes(Infinity)), /badger.storageSize 'Infinity MiB' must be a finite size of at least 64Mi/);
+    refuse(() => jaeger(Size.mebibytes(32)), /badger.storageSize '32Mi' must be at least 64Mi: badger preallocates/);
+    expect(() => jaeger(Size.mebibytes(64))).not.toThrow();
+  });
+
+  test('Jaeger\'s and Fluent Bit\'s resources as RobustMQ\'s: a request above its limit, an infinite amount', () => {
+    const over = { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } };
+    refuse(() => new Jaeger(new Chart(Testing.app(), 't', { namespace: 'monitoring' }), 'jaeger', { resources: over }),
+      /^Jaeger 't\/jaeger': resources.memory.request '2048Mi' must not exceed the limit '1024Mi': Kubernetes refuses the pod/);
+    const app = Testing.app();
+    const cluster = new RobustMqCluster(new Chart(app, 'mq', { namespace: 'robustmq' }), 'cluster');
+    refuse(() => new FluentBit(new Chart(app, 'logs', { namespace: 'logging' }), 'fb', { cluster, resources: { cpu: { limit: kplus.Cpu.units(Infinity) } } }),
+      /^FluentBit 'logs\/fb': resources.cpu.limit 'Infinity' must be a finite, positive amount/);
+  });
+});
+
+describe('refusals that say what was given', () => {
+  test('NaN and Infinity are shown as themselves, not as JSON\'s null; a string where a number belongs is called a string', () => {
+    refuse(() => new RobustMqCluster(new Chart(Testing.app(), 'mq', { namespace: 'mq' }), 'c', { replicas: NaN }), /replicas 'NaN' must be a whole number from 1 to 99/);
+    refuse(() => new RobustMqCluster(new Chart(Testing.app(), 'mq', { namespace: 'mq' }), 'c', { replicas: '3' as any }),
+      /replicas '3' must be a number, not a string \(a whole number from 1 to 99\)/);
+    expect(showValue({ a: Infinity, b: [NaN] })).toBe('{"a":"Infinity","b":["NaN"]}');
+  });
+
+  test('a circular value in a refusal is named, not thrown as a TypeError', () => {
+    const circular: any = { uid: 'x' };
+    circular.self = circular;
+    expect(showValue(circular)).toBe('[object Object]');
+    const d = new GrafanaDashboards(new Chart(Testing.app(), 'g', { namespace: 'grafana' }), 'dash', { robustMqDashboards: false, logsDashboard: false });
+    const e = refuse(() => d.addDashboardJson(circular), /dashboard JSON '\[object Object\]' must be the JSON text of a dashboard/);
+    expect(e).toBeInstanceOf(ValidationError);
+  });
+});
