@@ -29,6 +29,21 @@ const CLIENT_APPLY_BYTES = 256 * 1024;
  */
 const LINT_CACHE = new Map<string, string[]>();
 const LINT_CACHE_SIZE = 256;
+const MAX_JSON_DEPTH = 64;
+
+/** How deep a parsed JSON value nests (a scalar is 0), without recursion. */
+function nestingDepth(value: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    max = Math.max(max, d + 1);
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
+  }
+  return max;
+}
 
 
 /** Properties of GrafanaDashboards. */
@@ -212,6 +227,11 @@ export class GrafanaDashboards extends Construct {
     }
     if (model === null || typeof model !== 'object' || Array.isArray(model)) {
       invalid(this, KIND, 'dashboard JSON', json.slice(0, 40), 'must be a JSON object');
+    }
+    // Counted without recursion: writing out a model nested thousands deep would overflow the stack.
+    const depth = nestingDepth(model);
+    if (depth > MAX_JSON_DEPTH) {
+      invalid(this, KIND, 'dashboard JSON', json.slice(0, 40), `must nest at most ${MAX_JSON_DEPTH} levels, nests ${depth} (a Grafana model nests about 10)`);
     }
     return this.place(model as Record<string, any>);
   }

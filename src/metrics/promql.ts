@@ -41,6 +41,33 @@ const RANGE_FUNCTIONS = new Set([
 const INSTANT_FUNCTIONS = new Set(['abs', 'absent', 'ceil', 'floor', 'round', 'clamp', 'clamp_min', 'clamp_max',
   'exp', 'ln', 'log2', 'log10', 'sqrt', 'sort', 'sort_desc', 'label_replace', 'label_join', 'timestamp', 'vector']);
 
+/**
+ * Every other name that may stand before '(' (Prometheus 3.x promql/parser/functions.go and the
+ * aggregation and binary-operator keywords), for naming an unknown function as one.
+ */
+const OTHER_CALLABLES = [
+  'histogram_quantile', 'histogram_count', 'histogram_sum', 'histogram_fraction', 'histogram_avg', 'histogram_stddev', 'histogram_stdvar',
+  'scalar', 'time', 'minute', 'hour', 'day_of_month', 'day_of_week', 'day_of_year', 'days_in_month', 'month', 'year', 'sgn',
+  'acos', 'asin', 'atan', 'acosh', 'asinh', 'atanh', 'cos', 'cosh', 'sin', 'sinh', 'tan', 'tanh', 'deg', 'rad', 'pi',
+  'sort_by_label', 'sort_by_label_desc', 'info', 'label_join', 'ts_of_max_over_time', 'ts_of_min_over_time', 'ts_of_last_over_time',
+  'first_over_time', 'histogram_quantiles',
+  'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile', 'limitk', 'limit_ratio',
+  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'atan2', 'offset',
+];
+const FUNCTION_NAMES = [...RANGE_FUNCTIONS, ...INSTANT_FUNCTIONS, ...OTHER_CALLABLES.slice(0, OTHER_CALLABLES.indexOf('by'))];
+const CALLABLES = new Set([...RANGE_FUNCTIONS, ...INSTANT_FUNCTIONS, ...OTHER_CALLABLES]);
+
+/** Calls of names that are no PromQL function (`rat(x[5m])`), which the grammar reports only as a syntax error. */
+function unknownFunctions(expr: string): PromQLProblem[] {
+  // String literals blanked out, so that a '(' in a label value is not a call.
+  const masked = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, (m) => ' '.repeat(m.length));
+  const out: PromQLProblem[] = [];
+  for (const m of masked.matchAll(/(?<![A-Za-z0-9_:.])([A-Za-z_][A-Za-z0-9_:]*)\s*\(/g)) {
+    if (!CALLABLES.has(m[1])) out.push(problem(expr, m.index!, `unknown function '${m[1]}'${suggestion(m[1], FUNCTION_NAMES)}`));
+  }
+  return out;
+}
+
 const EXPRESSION_NODES = new Set(['MatrixSelector', 'SubqueryExpr', 'VectorSelector', 'FunctionCall', 'AggregateExpr',
   'BinaryExpr', 'ParenExpr', 'NumberDurationLiteral', 'StringLiteral', 'UnaryExpr', 'OffsetExpr', 'StepInvariantExpr']);
 
@@ -73,6 +100,9 @@ export function parsePromQL(expr: string): ParsedPromQL {
   if (expr.trim() === '') {
     return { problems: [problem(expr, 0, 'the expression is empty')], metrics };
   }
+  // The grammar would say "unexpected '('" and take the name for a metric.
+  const unknown = unknownFunctions(expr);
+  if (unknown.length > 0) return { problems: unknown, metrics };
   const tree = parser.parse(expr);
   tree.iterate({
     enter: (ref) => {

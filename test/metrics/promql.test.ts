@@ -43,6 +43,17 @@ describe('PromQL validation with the Prometheus grammar', () => {
     expect(problems('{__name__="robustmq_up"}')[0]).toMatch(/unknown metric 'robustmq_up'/);
   });
 
+  test('an unknown function is named as a function, with the nearest one, not as a syntax error and an unknown metric', () => {
+    expect(problems('sum(rat(up[5m]))')).toEqual(["column 5: unknown function 'rat' (did you mean 'rad'?)"]);
+    expect(problems('histogram_quantil(0.99, sum by (le) (rate(mqtt_packet_process_duration_ms_bucket[5m])))'))
+      .toEqual(["column 1: unknown function 'histogram_quantil' (did you mean 'histogram_quantile'?)"]);
+    // Keywords and aggregations before '(' are no calls of unknown functions; nor is a '(' inside a label value.
+    for (const e of ['sum without (le) (up) and on (pod) (up)', 'up{pod=~"rate(x"}', 'topk(3, up) or vector(0)', 'count_values("v", up)',
+      'up > bool (1)', 'histogram_fraction(0, 1, mqtt_packet_process_duration_ms_bucket)']) {
+      expect(problems(e)).toEqual([]);
+    }
+  });
+
   test('declared non-RobustMQ metrics are known; users can declare more', () => {
     expect(problems('kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes')).toEqual([]);
     expect(problems('rate(fluentbit_output_errors_total[5m])')).toEqual([]);

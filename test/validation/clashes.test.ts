@@ -79,5 +79,10 @@ describe('refusals that say what was given', () => {
     const d = new GrafanaDashboards(new Chart(Testing.app(), 'g', { namespace: 'grafana' }), 'dash', { robustMqDashboards: false, logsDashboard: false });
     const e = refuse(() => d.addDashboardJson(circular), /dashboard JSON '\[object Object\]' must be the JSON text of a dashboard/);
     expect(e).toBeInstanceOf(ValidationError);
+    // 20,000 levels deep: refused by depth, not thrown as a RangeError from writing it out.
+    const deep = `{"uid":"team-robustmq-deep","title":"t","x":${'['.repeat(20000)}${']'.repeat(20000)}}`;
+    refuse(() => d.addDashboardJson(deep), /dashboard JSON '\{"uid":"team-robustmq-deep".*' must nest at most 64 levels, nests 65/);
+    const ok = `{"uid":"team-robustmq-ok","title":"t","x":${'['.repeat(60)}${']'.repeat(60)}}`;
+    expect(() => d.addDashboardJson(ok)).not.toThrow();
   });
 });
