@@ -234,7 +234,8 @@ export function validateTarget(scope: IConstruct, kind: string, t: TargetBasics)
   }
   check(scope, kind, 'target namespace', t.namespace, checks.dnsLabel(t.namespace));
   check(scope, kind, 'target port name', t.portName, checks.portName(t.portName));
-  if (!t.path.startsWith('/')) invalid(scope, kind, 'target path', t.path, "must start with '/'");
+  // A '?' or a newline would reach Prometheus's scrape URL as part of the path.
+  check(scope, kind, 'target path', t.path, checks.httpPath(t.path));
   if (Object.keys(t.selectorLabels).length === 0) {
     invalid(scope, kind, 'target labels', '{}', `must not be empty: a ${kind === 'RobustMqPodMonitor' ? 'PodMonitor' : 'ServiceMonitor'} with an empty selector scrapes every ${t.objectKind === 'Service' ? 'Service' : 'pod'} in the namespace`);
   }

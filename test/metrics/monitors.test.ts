@@ -216,6 +216,11 @@ describe('RobustMqServiceMonitor refuses', () => {
       /target labels '\{\}' must not be empty/);
     refuse(() => new RobustMqServiceMonitor(mon, 'f', { target: ServiceScrapeTarget.fromLabels({ namespace: 'Bad', serviceLabels: { a: 'b' }, portName: 'm' }) }),
       /target namespace 'Bad' must be a DNS-1123 label/);
+    // A query or a newline in the path would reach the scrape URL.
+    for (const path of ['/metrics?format=prometheus', '/metrics\n', 'metrics']) {
+      refuse(() => new RobustMqServiceMonitor(mon, `p${path.length}`, { target: ServiceScrapeTarget.fromLabels({ namespace: 'x', serviceLabels: { a: 'b' }, portName: 'm', path }) }),
+        /target path '[^]*' must be an HTTP path starting with '\/'/);
+    }
   });
 });
 
