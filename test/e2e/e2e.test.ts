@@ -149,7 +149,7 @@ describe.each(prometheusBuilds().map((b) => [b.version, b] as const))('end to en
           if (s.name !== 'healthy') return { problems };
           const targetHealth = (await run.prometheus.targets()).filter((t) => t.health !== 'up').map((t) => `${t.job}: ${t.health} ${t.lastError}`);
           const dashboardFailures: string[] = [];
-          for (const d of run.rules.dashboards.filter((x) => x.templating.list[0].query === 'prometheus')) {
+          for (const d of run.rules.dashboards.filter((x) => x.templating?.list?.[0]?.query === 'prometheus')) {
             for (const v of d.templating.list.filter((x: any) => x.type === 'query')) {
               const inner = substituteDashboardVariables(v.query.replace(/^label_values\((.*), [a-z_]+\)$/, '$1'));
               const r = await run.prometheus.query(inner);
