@@ -1,8 +1,12 @@
 import type { AlertContext } from './definitions';
 import { TestSeries } from './engine';
 import { constant, growing, series } from './test-inputs';
+import { FLUENT_BIT_HTTP_PORT } from '../logging/schema';
 import { bucket, countOf, sample, seriesLabel, sumOf } from '../metrics/catalog';
 import { ROBUSTMQ_PORTS } from '../robustmq/facts';
+
+/** The kubelet's HTTPS port, which serves its own and cAdvisor's metrics. */
+const KUBELET_PORT = 10250;
 
 /**
  * A healthy RobustMQ v0.4.11 cluster as Prometheus sees it, for the generated promtool tests:
@@ -51,9 +55,19 @@ export function podLabels(ctx: FixtureContext, i: number, extra: Labels = {}): L
   };
 }
 
+/** The kubelet of node `i` (pod `i` runs there), as its scrape target's `instance`. */
+export function kubeletInstance(i: number): string {
+  return `10.0.${i}.5:${KUBELET_PORT}`;
+}
+
 /** cAdvisor's labels (scraped through the kubelet) of pod `i`'s RobustMQ container. */
 export function cadvisorLabels(ctx: FixtureContext, i: number): Labels {
-  return { namespace: ctx.namespace, pod: ctx.podNames[i], container: ctx.containerName, job: 'kubelet', metrics_path: '/metrics/cadvisor' };
+  return { namespace: ctx.namespace, pod: ctx.podNames[i], container: ctx.containerName, job: 'kubelet', metrics_path: '/metrics/cadvisor', instance: kubeletInstance(i) };
+}
+
+/** The Fluent Bit pod of node `i`, as its scrape target's `instance`. */
+export function logAgentInstance(i: number): string {
+  return `10.42.${i}.30:${FLUENT_BIT_HTTP_PORT}`;
 }
 
 /** kube-state-metrics runs two replicas here: each limit series exists twice, by instance. */
@@ -74,7 +88,7 @@ export function limitLabels(ctx: FixtureContext, i: number, resource: 'cpu' | 'm
 
 /** The kubelet's volume labels of data claim `i`. */
 export function volumeLabels(ctx: FixtureContext, i: number): Labels {
-  return { namespace: ctx.namespace, persistentvolumeclaim: ctx.dataClaimNames[i], job: 'kubelet', metrics_path: '/metrics' };
+  return { namespace: ctx.namespace, persistentvolumeclaim: ctx.dataClaimNames[i], job: 'kubelet', metrics_path: '/metrics', instance: kubeletInstance(i) };
 }
 
 /**
@@ -167,7 +181,7 @@ export function healthyFixture(ctx: FixtureContext, minutes: number): TestSeries
   out.push(...neighbours(ctx, out, minutes));
   if (ctx.logAgent) {
     ctx.podNames.forEach((_pod, i) => {
-      out.push(series('up', { namespace: ctx.logAgent!.namespace, job: ctx.logAgent!.job, pod: `fluent-bit-node-${i}` }, constant(1, minutes)));
+      out.push(series('up', { namespace: ctx.logAgent!.namespace, job: ctx.logAgent!.job, pod: `fluent-bit-node-${i}`, instance: logAgentInstance(i) }, constant(1, minutes)));
     });
   }
   return out;

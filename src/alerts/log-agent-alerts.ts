@@ -1,5 +1,6 @@
 import { AlertContext, AlertDefinition } from './definitions';
 import { AlertSeverity, EVAL_MARGIN_MINUTES } from './engine';
+import { logAgentInstance } from './fixture';
 import { constant, growing, rateTests, series, without } from './test-inputs';
 
 /**
@@ -18,7 +19,7 @@ function agentSel(ctx: AlertContext): string {
 }
 
 function agentLabels(ctx: AlertContext): { [key: string]: string } {
-  return { job: ctx.logAgent!.job, namespace: ctx.logAgent!.namespace, pod: `${ctx.logAgent!.job}-x7k2p` };
+  return { job: ctx.logAgent!.job, namespace: ctx.logAgent!.namespace, pod: `${ctx.logAgent!.job}-x7k2p`, instance: logAgentInstance(3) };
 }
 
 /** The label value RobustMQLogAgentDown gives `pod` when there is no Fluent Bit target at all. */
@@ -46,7 +47,7 @@ function logAgentAlerts(): AlertDefinition[] {
     dashboard: 'logs' as const,
     staticLabels: (ctx: AlertContext) => ({ [ctx.clusterLabel]: ctx.clusterName }),
   };
-  const podLabels = (ctx: AlertContext) => without(agentLabels(ctx), 'job');
+  const podLabels = (ctx: AlertContext) => without(agentLabels(ctx), 'job', 'instance');
   return [
     {
       ...common,

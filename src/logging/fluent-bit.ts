@@ -8,7 +8,7 @@ import {
 } from './es-template';
 import { IndexTemplateJob } from './es-template-job';
 import { TAIL_BUFFER_CHUNK_SIZE, robustMqPipeline } from './pipeline';
-import { DEFAULT_LOG_INDEX } from './schema';
+import { DEFAULT_LOG_INDEX, FLUENT_BIT_HTTP_PORT } from './schema';
 import {
   ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, connectionFieldNames, ElasticsearchConnection, credentialEnv, warnAboutConnection,
 } from '../elasticsearch/connection';
@@ -36,7 +36,7 @@ const STATE_DIR = '/var/lib/fluent-bit';
 /** Where a CA certificate for Elasticsearch is mounted. */
 const TLS_DIR = '/fluent-bit/tls';
 /** The HTTP server: health, metrics. */
-const HTTP_PORT = 2020;
+const HTTP_PORT = FLUENT_BIT_HTTP_PORT;
 const METRICS_PORT_NAME = 'http-metrics';
 const METRICS_PATH = '/api/v2/metrics/prometheus';
 const LIVENESS_PATH = '/';

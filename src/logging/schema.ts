@@ -85,3 +85,6 @@ export const ROBUSTMQ_JSON_KEYS = {
  * `span_client_id` (and the span's name as LOG_FIELDS.spanName).
  */
 export const SPAN_FIELD_PREFIX = 'span_';
+
+/** Fluent Bit's HTTP server: health and metrics. */
+export const FLUENT_BIT_HTTP_PORT = 2020;

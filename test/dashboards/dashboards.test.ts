@@ -10,7 +10,6 @@ import { DASHBOARD_UIDS } from '../../src/dashboards/uids';
 import { KnownMetrics } from '../../src/metrics/known';
 import { promqlProblems } from '../../src/metrics/promql';
 import { buildStack } from '../../src/stack';
-import { ValidationError } from '../../src/validation/errors';
 import { tmpDir } from '../support/promtool';
 import { refuse } from '../support/refuse';
 import { validateAll } from '../support/schema';

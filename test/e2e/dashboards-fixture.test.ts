@@ -1,7 +1,7 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
+import { atSteps, createBlocks, expandValues, parseTestSeries } from './backfill';
 import { PrometheusServer } from './prometheus';
 import { RobustMqCluster, RobustMqServiceMonitor, ServiceScrapeTarget } from '../../src';
 import { TestSeries } from '../../src/alerts/engine';
@@ -43,47 +43,9 @@ function build(): { ctx: FixtureContext; dashboards: any[] } {
   return { ctx, dashboards: models.filter((d) => d.templating?.list?.[0]?.query === 'prometheus') };
 }
 
-/** promtool's expanding notation ('a+bxn', 'axn', '_', '_xn'), one value a step; undefined is a gap. */
-export function expandValues(values: string): Array<number | undefined> {
-  const out: Array<number | undefined> = [];
-  for (const token of values.trim().split(/\s+/)) {
-    const gap = /^_(?:x(\d+))?$/.exec(token);
-    if (gap) {
-      for (let i = 0; i < Number(gap[1] ?? 1); i++) out.push(undefined);
-      continue;
-    }
-    const num = '\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?';
-    const m = new RegExp(`^(-?${num})(?:([+-]${num})?x(\\d+))?$`).exec(token);
-    if (!m) throw new Error(`cannot expand '${token}' of '${values}'`);
-    const start = Number(m[1]);
-    const step = m[2] === undefined ? 0 : Number(m[2]);
-    const n = m[3] === undefined ? 0 : Number(m[3]);
-    for (let i = 0; i <= n; i++) out.push(start + i * step);
-  }
-  return out;
-}
-
-/** The series as OpenMetrics text, samples `STEP_S` apart from `startS` (families kept together). */
-function openMetrics(series: readonly TestSeries[], startS: number): string {
-  const byName = new Map<string, string[]>();
-  for (const s of series) {
-    const name = s.series.slice(0, s.series.indexOf('{'));
-    // OpenMetrics has no space after a label's comma: the labels written again.
-    const labels = [...s.series.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => `${m[1]}="${m[2]}"`).join(',');
-    const lines = expandValues(s.values).flatMap((v, i) => (v === undefined ? [] : [`${name}{${labels}} ${v} ${startS + i * STEP_S}`]));
-    byName.set(name, [...(byName.get(name) ?? []), ...lines]);
-  }
-  return [...[...byName.keys()].sort().flatMap((n) => byName.get(n)!), '# EOF', ''].join('\n');
-}
-
-/** A Prometheus serving `series` as blocks built by `promtool tsdb create-blocks-from openmetrics`. */
+/** A Prometheus serving `series` (one sample a minute from `startS`) from blocks built by its promtool. */
 async function backfilled(b: PrometheusBuild, dir: string, series: readonly TestSeries[], startS: number): Promise<PrometheusServer> {
-  const file = path.join(dir, 'fixture.om');
-  fs.writeFileSync(file, openMetrics(series, startS));
-  const data = path.join(dir, 'prometheus', 'data');
-  fs.mkdirSync(data, { recursive: true });
-  const r = spawnSync(b.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, data], { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`promtool ${b.version} could not backfill: ${r.stdout}${r.stderr}`);
+  createBlocks(b, dir, path.join(dir, 'prometheus', 'data'), series.map((x) => atSteps(parseTestSeries(x), startS, STEP_S)));
   const rules = path.join(dir, 'rules.yaml');
   fs.writeFileSync(rules, 'groups: []\n');
   return PrometheusServer.start(b.prometheus, path.join(dir, 'prometheus'), rules, []);

@@ -20,21 +20,46 @@ export interface Target {
   readonly labels: { [key: string]: string };
   /** Keep the series' own labels (the kubelet's namespace and PVC labels). */
   readonly honorLabels?: boolean;
+  /** @default '/metrics' */
+  readonly metricsPath?: string;
+  /** @default - the server's */
+  readonly scrapeInterval?: string;
+  /** @default - the server's */
+  readonly scrapeTimeout?: string;
+}
+
+/** How a PrometheusServer scrapes and evaluates. */
+export interface PrometheusOptions {
+  /** @default '1s' */
+  readonly scrapeInterval?: string;
+  /** @default '900ms' */
+  readonly scrapeTimeout?: string;
+  /** How long it may run before it is killed. @default 120 s */
+  readonly deadlineMs?: number;
 }
 
 
 export class PrometheusServer {
-  public static async start(binary: string, dir: string, ruleFile: string, targets: Target[], deadlineMs = 120_000): Promise<PrometheusServer> {
+  public static async start(binary: string, dir: string, ruleFiles: string | string[], targets: Target[],
+    options: PrometheusOptions = {}): Promise<PrometheusServer> {
     fs.mkdirSync(dir, { recursive: true });
+    // One scrape config per job and metrics path.
     const jobs = new Map<string, Target[]>();
-    for (const t of targets) jobs.set(t.job, [...(jobs.get(t.job) ?? []), t]);
+    for (const t of targets) {
+      const key = `${t.job} ${t.metricsPath ?? '/metrics'} ${t.scrapeInterval} ${t.scrapeTimeout}`;
+      jobs.set(key, [...(jobs.get(key) ?? []), t]);
+    }
     const config = {
-      global: { scrape_interval: '1s', scrape_timeout: '900ms', evaluation_interval: '1s' },
-      rule_files: [ruleFile],
-      scrape_configs: [...jobs.entries()].map(([job, ts]) => ({
-        job_name: job,
+      global: { scrape_interval: options.scrapeInterval ?? '1s', scrape_timeout: options.scrapeTimeout ?? '900ms', evaluation_interval: '1s' },
+      rule_files: typeof ruleFiles === 'string' ? [ruleFiles] : ruleFiles,
+      scrape_configs: [...jobs.values()].map((ts, i) => ({
+        // The `job` label comes from the target's labels, which win over the job name (scrape/target.go PopulateDiscoveredLabels).
+        job_name: `scrape-${i}`,
         honor_labels: ts.some((t) => t.honorLabels),
-        static_configs: ts.map((t) => ({ targets: [t.address], labels: t.labels })),
+        ...(ts[0].metricsPath ? { metrics_path: ts[0].metricsPath } : {}),
+        ...(ts[0].scrapeInterval ? { scrape_interval: ts[0].scrapeInterval } : {}),
+        ...(ts[0].scrapeTimeout ? { scrape_timeout: ts[0].scrapeTimeout } : {}),
+        static_configs: ts.map((t) => ({ targets: [t.address], labels: { job: t.job, ...t.labels } })),
       })),
     };
     const configFile = path.join(dir, 'prometheus.yml');
@@ -49,7 +74,7 @@ export class PrometheusServer {
     let log = '';
     proc.stderr!.on('data', (c) => { log += c; });
     const server = new PrometheusServer(proc, `http://127.0.0.1:${port}`, () => log);
-    server.killTimer = setTimeout(() => proc.kill('SIGKILL'), deadlineMs);
+    server.killTimer = setTimeout(() => proc.kill('SIGKILL'), options.deadlineMs ?? 120_000);
     for (let i = 0; i < 100; i++) {
       try {
         if ((await get(`${server.url}/-/ready`)).status === 200) return server;
@@ -69,8 +94,13 @@ export class PrometheusServer {
 
   /** Names of the alerts firing now (with repeats for several instances). */
   public async firing(): Promise<string[]> {
+    return (await this.firingAlerts()).map((a) => a.alertname).sort();
+  }
+
+  /** The labels of the alerts firing now. */
+  public async firingAlerts(): Promise<Array<{ [label: string]: string }>> {
     const r = JSON.parse((await get(`${this.url}/api/v1/alerts`)).body);
-    return r.data.alerts.filter((a: any) => a.state === 'firing').map((a: any) => a.labels.alertname as string).sort();
+    return r.data.alerts.filter((a: any) => a.state === 'firing').map((a: any) => a.labels);
   }
 
   /** Evaluates an instant query; returns the status, the error if any, and the result. */

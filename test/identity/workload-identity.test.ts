@@ -1,7 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IdentityEnv, WorkloadIdentity } from '../../src';
 import { downwardField } from '../../src/identity/workload-identity';
-import { ValidationError } from '../../src/validation/errors';
 import { refuse } from '../support/refuse';
 import { validateAll } from '../support/schema';
 import { objects, one, testChart } from '../support/synth';

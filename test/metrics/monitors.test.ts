@@ -5,7 +5,6 @@ import {
 } from '../../src';
 import { highCardinalitySamples } from '../../src/metrics/scrape';
 import { buildStack } from '../../src/stack';
-import { ValidationError } from '../../src/validation/errors';
 import { refuse } from '../support/refuse';
 import { validateAll } from '../support/schema';
 import { one } from '../support/synth';
