@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
 # Installs the tools the test suite runs besides Node: promtool (and the Prometheus server)
-# from Debian's `prometheus` package, Helm built from its Go module (scripts/install-helm.sh), and
-# the real components of scripts/install-real-tools.sh (Prometheus 3, Alertmanager, Jaeger,
-# kube-apiserver with etcd, checkov).
+# from Debian's `prometheus` package, Ruby (Onigmo) from Debian's `ruby`, Helm built from its Go
+# module (scripts/install-helm.sh), and the real components of scripts/install-real-tools.sh
+# (Prometheus 3, Alertmanager, Jaeger, kube-apiserver with etcd, checkov).
 # Each is skipped when already present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v promtool >/dev/null 2>&1; then
+# Installs Debian packages with apt-get (as root, or through sudo).
+apt_install() {
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "promtool is missing and apt-get is not available: install Prometheus's promtool (2.42 or later) and put it on the PATH" >&2
+    echo "$* missing and apt-get is not available: install them with your package manager" >&2
     exit 1
   fi
-  sudo=""
+  local sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  echo "installing Debian's prometheus package for promtool" >&2
+  echo "installing Debian's $* package(s)" >&2
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+# promtool (2.42 or later) and the Prometheus server.
+if ! command -v promtool >/dev/null 2>&1; then
+  apt_install prometheus
   promtool --version | head -1 >&2
+fi
+# Ruby carries Onigmo, the regular-expression engine Fluent Bit compiles its parsers with
+# (test/logging/onigmo.test.ts runs the parsers' expressions on it).
+if ! command -v ruby >/dev/null 2>&1; then
+  apt_install ruby
+  ruby --version >&2
 fi
 bash scripts/install-helm.sh
 # The real components of test/real/ and the promtool/Prometheus 3 runs (Go builds, PyPI).

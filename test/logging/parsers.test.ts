@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { parseYamlConfig } from './support/fluent-bit-config';
+import { CONFIG_DUMP, ESC, ansiLine, dim, italic, jsonLine, textLine } from './support/lines';
 import { Event, LogRecord, PodMeta, criLine, esDocument, runFilters, unwrapCri } from './support/simulate';
 import { FluentBit } from '../../src/logging/fluent-bit';
 import {
@@ -10,43 +11,6 @@ import { LOG_FIELDS, LOG_LEVELS } from '../../src/logging/schema';
 import { RobustMqCluster } from '../../src/robustmq/cluster';
 
 process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
-
-const ESC = '\x1b';
-const dim = (s: string) => `${ESC}[2m${s}${ESC}[0m`;
-const bold = (s: string) => `${ESC}[1m${s}${ESC}[0m`;
-const italic = (s: string) => `${ESC}[3m${s}${ESC}[0m`;
-const COLOURS: Record<string, number> = { TRACE: 35, DEBUG: 34, INFO: 32, WARN: 33, ERROR: 31 };
-
-/** A text line as tracing-subscriber's Full format writes it (level right-aligned to 5). */
-function textLine(level: string, target: string, message: string, spans = '', time = '2026-08-21T07:57:14.123456Z'): string {
-  return `${time} ${level.padStart(5)} ${spans ? `${spans} ` : ''}${target}: ${message}`;
-}
-
-/** The same line with ANSI colours: dimmed time, coloured level, bold spans, dimmed target. */
-function ansiLine(level: string, target: string, message: string, spans: Array<[string, string?]> = [], time = '2026-08-21T07:57:14.123456Z'): string {
-  const spanText = spans.map(([name, fields]) =>
-    bold(name) + (fields ? `${bold('{')}${fields}${bold('}')}` : '') + dim(':')).join('');
-  return `${dim(time)} ${ESC}[${COLOURS[level]}m${level.padStart(5)}${ESC}[0m ${spanText ? `${spanText} ` : ''}${dim(target)}${dim(':')} ${message}`;
-}
-
-/** A JSON line as tracing-subscriber's JSON format writes it. */
-function jsonLine(level: string, target: string, message: string, extra: LogRecord = {}, fields: LogRecord = {}): string {
-  return JSON.stringify({ timestamp: '2026-08-21T07:57:14.123456Z', level, fields: { message, ...fields }, target, ...extra });
-}
-
-const CONFIG_DUMP = [
-  '2026-08-21T07:57:13.000100Z  INFO broker_server::common: loaded config: {',
-  '  "cluster_name": "robustmq-cluster",',
-  '  "broker_id": 1,',
-  '  "roles": [',
-  '    "meta",',
-  '    "broker",',
-  '    "engine"',
-  '  ],',
-  '  "grpc_port": 1228,',
-  '  "http_port": 58080',
-  '}',
-];
 
 // The configuration Fluent Bit would read: the regular expressions come from the rendered YAML.
 function renderedModel(opts: Partial<ConstructorParameters<typeof FluentBit>[2]> = {}) {
