@@ -25,6 +25,7 @@ import * as checks from '../validation/checks';
 import { elasticsearchIndex } from '../validation/elasticsearch';
 import { check, invalid } from '../validation/errors';
 import { fluentBitLogLevel, fluentBitSize, fluentBitSizeBytes, logLevelName } from '../validation/logging';
+import { claimObjectName } from '../validation/names';
 import { maskPasswords, noInlinePassword } from '../validation/secrets';
 
 const KIND = 'FluentBit';
@@ -566,6 +567,11 @@ export class FluentBit extends Construct {
     });
 
     const clusterScopedName = `${namespace}-${name}`;
+    const replaces = ': the second would replace the first when applied';
+    claimObjectName(this, KIND, 'name', name, { kind: 'DaemonSet', namespace, name }, replaces);
+    // Cluster-scoped, so 'a-b' + 'c' and 'a' + 'b-c' meet here.
+    claimObjectName(this, KIND, 'name', name, { kind: 'ClusterRole', name: clusterScopedName },
+      ` (named '<namespace>-<name>' from namespace '${namespace}')${replaces}`);
     this.clusterRole = new kplus.k8s.KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: clusterScopedName, labels: { ...labels } },
       rules: [{ apiGroups: [''], resources: ['namespaces', 'pods'], verbs: ['get', 'list', 'watch'] }],

@@ -29,6 +29,7 @@ import * as checks from '../validation/checks';
 import { duration, durationMs } from '../validation/duration';
 import { elasticsearchIndex } from '../validation/elasticsearch';
 import { check, invalid } from '../validation/errors';
+import { claimObjectName } from '../validation/names';
 import * as tchecks from '../validation/tracing';
 
 export { JaegerStorage } from './facts';
@@ -406,6 +407,7 @@ export class Jaeger extends Construct {
     const name = props.name ?? JAEGER_DEFAULT_NAME;
     // `<name>-config` and `<name>-data` must stay valid; Deployment pod names add two hashes.
     check(this, KIND, 'name', name, checks.dns1035Label(name, 47));
+    claimObjectName(this, KIND, 'name', name, { kind: 'Deployment', namespace, name }, ': the second would replace the first when applied');
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
     check(this, KIND, 'clusterDomain', clusterDomain, checks.dnsSubdomain(clusterDomain));
     const image = props.image ?? JAEGER_DEFAULT_IMAGE;

@@ -24,6 +24,27 @@ describe('objects that would replace each other are refused, naming both', () =>
       /^GrafanaDatasources 'g2\/ds': namespace 'grafana' must not make ConfigMap 'grafana-datasources-robustmq' in namespace 'grafana' again: 'g1\/ds' makes it already for namespace 'grafana': one set of datasources per Grafana namespace/);
   });
 
+  test('two Jaegers of one name in one namespace, from two charts; another name or namespace is fine', () => {
+    const app = Testing.app();
+    new Jaeger(new Chart(app, 'a', { namespace: 'tracing' }), 'jaeger');
+    refuse(() => new Jaeger(new Chart(app, 'b', { namespace: 'tracing' }), 'jaeger'),
+      /^Jaeger 'b\/jaeger': name 'jaeger' must not make Deployment 'jaeger' in namespace 'tracing' again: 'a\/jaeger' makes it already for name 'jaeger': the second would replace the first when applied$/);
+    expect(() => new Jaeger(new Chart(app, 'c', { namespace: 'tracing' }), 'jaeger', { name: 'jaeger-b' })).not.toThrow();
+    expect(() => new Jaeger(new Chart(app, 'd', { namespace: 'tracing-b' }), 'jaeger')).not.toThrow();
+  });
+
+  test('two Fluent Bits of one name in one namespace; cluster-wide RBAC names that meet across namespaces', () => {
+    const app = Testing.app();
+    const cluster = new RobustMqCluster(new Chart(app, 'mq', { namespace: 'mq' }), 'cluster');
+    new FluentBit(new Chart(app, 'a', { namespace: 'logging' }), 'fb', { cluster });
+    refuse(() => new FluentBit(new Chart(app, 'b', { namespace: 'logging' }), 'fb', { cluster }),
+      /^FluentBit 'b\/fb': name 'fluent-bit' must not make DaemonSet 'fluent-bit' in namespace 'logging' again: 'a\/fb' makes it already for name 'fluent-bit': the second would replace the first when applied$/);
+    // 'logs-a' + 'b' and 'logs' + 'a-b' both name their ClusterRole 'logs-a-b'.
+    new FluentBit(new Chart(app, 'c', { namespace: 'logs-a' }), 'fb', { cluster, name: 'b' });
+    refuse(() => new FluentBit(new Chart(app, 'd', { namespace: 'logs' }), 'fb', { cluster, name: 'a-b' }),
+      /^FluentBit 'd\/fb': name 'a-b' must not make ClusterRole 'logs-a-b' cluster-wide again: 'c\/fb' makes it already for name 'b' \(named '<namespace>-<name>' from namespace 'logs'\): the second would replace the first when applied$/);
+  });
+
   test('dashboard uids that differ only in case or \'_\' against \'-\'', () => {
     const chart = new Chart(Testing.app(), 'g', { namespace: 'grafana' });
     const d = new GrafanaDashboards(chart, 'dash', { robustMqDashboards: false, logsDashboard: false, runbooksDashboard: false });
