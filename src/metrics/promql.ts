@@ -90,11 +90,38 @@ function unquote(literal: string): string {
   }
 }
 
+/** Parses done, by expression, so that each distinct expression is parsed once per process. */
+const PARSED = new Map<string, ParsedPromQL>();
+/** Beyond this many distinct expressions the memo starts again (fleet-sized apps, bounded memory). */
+const PARSED_LIMIT = 50_000;
+let grammarRuns = 0;
+
+/** How many times the grammar has run in this process (the memo's misses), for the tests. */
+export function promqlGrammarRuns(): number {
+  return grammarRuns;
+}
+
 /**
  * Parses an expression: syntax errors (with position), type errors in range/instant function
  * arguments, histogram quantiles that aggregate `le` away, and the metric names selected.
+ * Alerts, recording rules and dashboards ask for the same expressions; each distinct one is
+ * parsed once per process and the frozen result shared.
  */
 export function parsePromQL(expr: string): ParsedPromQL {
+  const known = PARSED.get(expr);
+  if (known) return known;
+  if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+  grammarRuns++;
+  const parsed = parseUncached(expr);
+  const frozen: ParsedPromQL = Object.freeze({
+    problems: Object.freeze(parsed.problems.map((p) => Object.freeze(p))) as PromQLProblem[],
+    metrics: Object.freeze(parsed.metrics.map((m) => Object.freeze(m))) as SelectedMetric[],
+  });
+  PARSED.set(expr, frozen);
+  return frozen;
+}
+
+function parseUncached(expr: string): ParsedPromQL {
   const problems: PromQLProblem[] = [];
   const metrics: SelectedMetric[] = [];
   if (expr.trim() === '') {

@@ -1,8 +1,10 @@
+import { Testing } from 'cdk8s';
 import { KnownMetrics } from '../../src/metrics/known';
 import {
-  describeProblem, histogramQuantile, parsePromQL, promqlProblems, rate, ratio, selectedMetrics, selector, sumBy,
+  describeProblem, histogramQuantile, parsePromQL, promqlGrammarRuns, promqlProblems, rate, ratio, selectedMetrics, selector, sumBy,
   GRAFANA_RATE_INTERVAL,
 } from '../../src/metrics/promql';
+import { buildStack } from '../../src/stack';
 
 const known = KnownMetrics.standard();
 function problems(expr: string): string[] {
@@ -103,5 +105,28 @@ describe('PromQL helpers', () => {
     expect(problems(e.replace('$__rate_interval', '5m'))).toEqual([]);
     expect(sumBy([], 'x')).toBe('sum(x)');
     expect(selector('up')).toBe('up');
+  });
+});
+
+describe('each distinct expression is parsed once per process', () => {
+  test('a second synth of the same stack runs the grammar no more; alerts and dashboards share parses', () => {
+    const synth = () => {
+      const app = Testing.app();
+      buildStack(app, { namespace: 'parse-once', clusterName: 'parse-once' });
+      return app.synthYaml();
+    };
+    const before = promqlGrammarRuns();
+    synth();
+    const first = promqlGrammarRuns() - before;
+    // Alerts, recording rules and four dashboards: many expressions, each parsed once.
+    expect(first).toBeGreaterThan(60);
+    synth();
+    expect(promqlGrammarRuns() - before - first).toBe(0);
+  });
+
+  test('a shared result cannot be changed by a caller', () => {
+    const parsed = parsePromQL('rate(up[5m])');
+    expect(() => (parsed.metrics as unknown as object[]).push({})).toThrow(TypeError);
+    expect(parsePromQL('rate(up[5m])').metrics).toEqual([{ name: 'up', offset: 5 }]);
   });
 });
