@@ -1,3 +1,6 @@
+/** Grafana lays panels out on a grid 24 columns wide (gridPos.w and x count in columns). */
+export const GRID_COLUMNS = 24;
+
 /**
  * A jsii-friendly description of a Prometheus dashboard: rows of panels with PromQL queries.
  * The library's own dashboards are written in it, and users add theirs the same way; the

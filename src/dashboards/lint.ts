@@ -1,3 +1,4 @@
+import { GRID_COLUMNS } from './dashboard-spec';
 import { DECLARED_METRICS, KnownMetrics } from '../metrics/known';
 import { describeProblem, parsePromQL, promqlProblems } from '../metrics/promql';
 
@@ -7,7 +8,6 @@ import { describeProblem, parsePromQL, promqlProblems } from '../metrics/promql'
  */
 
 const UID = /^[a-zA-Z0-9_-]{8,40}$/;
-const GRID_COLUMNS = 24;
 /** Panel types that show no data and so take no unit. */
 const UNITLESS_TYPES = ['row', 'text', 'news', 'dashlist'];
 /** Panel types that query no datasource: no datasource reference, no targets. */

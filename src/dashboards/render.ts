@@ -5,7 +5,7 @@ import { DataqueryBuilder as PrometheusQuery } from '@grafana/grafana-foundation
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TableBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { DashboardSpec, PanelKind, PanelSpec } from './dashboard-spec';
+import { DashboardSpec, GRID_COLUMNS, PanelKind, PanelSpec } from './dashboard-spec';
 import { DASHBOARD_VARIABLES } from './uids';
 
 /**
@@ -15,7 +15,6 @@ import { DASHBOARD_VARIABLES } from './uids';
 
 /** The tag every dashboard of this library carries; the dashboards link to each other by it. */
 export const DASHBOARD_TAG = 'robustmq';
-const GRID_COLUMNS = 24;
 
 /** What the rendering needs besides the spec. */
 export interface RenderContext {

@@ -1,4 +1,5 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { GRID_COLUMNS } from './dashboard-spec';
 import { DASHBOARD_TAG, dashboardLinks } from './render';
 import { DASHBOARD_UIDS, runbookPanelId } from './uids';
 import { RUNBOOK_SECTIONS } from '../alerts/runbooks.generated';
@@ -9,7 +10,6 @@ import { RUNBOOK_SECTIONS } from '../alerts/runbooks.generated';
  * network it is on and whoever installed the package.
  */
 
-const GRID_COLUMNS = 24;
 
 /** The alerts that have a runbook. */
 export function runbookAlerts(): string[] {
