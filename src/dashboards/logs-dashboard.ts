@@ -2,9 +2,9 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as LogsBuilder } from '@grafana/grafana-foundation-sdk/logs';
 import { PanelBuilder as TableBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { LOG_DATASOURCE_TYPES } from './grafana-datasources';
 import { DASHBOARD_TAG, GridLayout, dashboardLinks, datasourceRef } from './render';
 import { DASHBOARD_UIDS, DASHBOARD_VARIABLES } from './uids';
-import { LOG_DATASOURCE_TYPES } from './grafana-datasources';
 import { SearchEngine } from '../elasticsearch/connection';
 import { LOG_FIELDS, keywordField } from '../logging/schema';
 
@@ -38,7 +38,9 @@ export function errorsQuery(): string {
   return `${LOG_FIELDS.level}:ERROR AND ${logsVariableFilter()}`;
 }
 
-function esTarget(engine: SearchEngine, refId: string, query: string, metrics: Array<{ readonly type: string; readonly [key: string]: unknown }>, bucketAggs: object[]): { build: () => any } {
+type Metric = { readonly type: string; readonly [key: string]: unknown };
+
+function esTarget(engine: SearchEngine, refId: string, query: string, metrics: Metric[], bucketAggs: object[]): { build: () => any } {
   const target: Record<string, unknown> = {
     refId,
     datasource: datasourceRef(LOG_DATASOURCE_TYPES[engine]),

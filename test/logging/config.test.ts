@@ -330,8 +330,11 @@ describe('the opensearch output (OpenSearch connection)', () => {
       for (const k of Object.keys(out)) expect([...OPENSEARCH_KEYS, ...INSTANCE_KEYS]).toContain(k);
       expect(out).not.toHaveProperty('type');
       // everything but the output is the es pipeline's
-      const es = fluentBit({ configFormat: format, elasticsearchDailyIndices: true,
-        elasticsearchConnection: connection({ engine: SearchEngine.ELASTICSEARCH }) });
+      const es = fluentBit({
+        configFormat: format,
+        elasticsearchDailyIndices: true,
+        elasticsearchConnection: connection({ engine: SearchEngine.ELASTICSEARCH }),
+      });
       const esModel = format === FluentBitConfigFormat.YAML
         ? parseYamlConfig(es.configText)
         : parseClassicConfig(es.configFiles[CONFIG_FILES.classic], es.configFiles[CONFIG_FILES.classicParsers]);
