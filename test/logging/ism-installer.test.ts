@@ -81,7 +81,8 @@ class OpenSearchModel {
 const TEMPLATE = logIndexTemplate({ index: 'robustmq-logs', daily: true, retentionDays: 14, priority: 501, engine: SearchEngine.OPENSEARCH });
 
 /** Runs the installer as the Job does, with its files in a temporary directory instead of the ConfigMap mount. */
-function runInstaller(url: string, env: { [k: string]: string } = {}, policy: unknown = TEMPLATE.policy): Promise<{ code: number; stdout: string; stderr: string }> {
+function runInstaller(url: string, env: { [k: string]: string } = {}, policy: unknown = TEMPLATE.policy):
+Promise<{ code: number; stdout: string; stderr: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ism-installer-'));
   fs.writeFileSync(path.join(dir, 'install.sh'), installScript(SearchEngine.OPENSEARCH).replace(/\/es-template\//g, `${dir}/`));
   fs.writeFileSync(path.join(dir, 'policy.json'), JSON.stringify(policy));
