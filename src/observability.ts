@@ -120,7 +120,9 @@ export interface RobustMqObservabilityProps {
   /**
    * The Elasticsearch the logs are shipped to and the Grafana datasource reads, and (with
    * Jaeger's Elasticsearch storage, without its index) the spans are stored in. A part's own
-   * connection wins.
+   * connection wins. With `engine: SearchEngine.OPENSEARCH` the logs go to OpenSearch, the
+   * datasource and the logs dashboard are OpenSearch's, and Jaeger's Elasticsearch storage is
+   * refused (it is Elasticsearch only).
    *
    * @default - ElasticsearchConnection.fromUrl(ElasticsearchConnection.DEFAULT_URL)
    */

@@ -140,8 +140,9 @@ export interface FluentBitProps {
    */
   readonly image?: string;
   /**
-   * The Elasticsearch to ship to: URL, index (or with `elasticsearchDailyIndices` the prefix of
-   * the daily indices), credentials Secret (in Fluent Bit's namespace), TLS.
+   * The Elasticsearch (or, by its `engine`, OpenSearch: Fluent Bit's `opensearch` output and the
+   * template in OpenSearch's dialect) to ship to: URL, index (or with `elasticsearchDailyIndices`
+   * the prefix of the daily indices), credentials Secret (in Fluent Bit's namespace), TLS.
    *
    * @default - ElasticsearchConnection.fromUrl(ElasticsearchConnection.DEFAULT_URL), index 'robustmq-logs'
    */
@@ -163,7 +164,8 @@ export interface FluentBitProps {
   readonly elasticsearchIndex?: string;
   /**
    * Write one index per day (`Logstash_Format`), so a retention policy can delete old days:
-   * the index template Job installs the ILM policy (`logRetentionDays`).
+   * the index template Job installs the ILM policy, or for OpenSearch the ISM policy
+   * (`logRetentionDays`).
    *
    * @default false
    */
@@ -213,8 +215,8 @@ export interface FluentBitProps {
    */
   readonly retryLimit?: number;
   /**
-   * Emit a Job that installs the Elasticsearch index template (and, with
-   * `elasticsearchDailyIndices`, the ILM retention policy) before records arrive, with the
+   * Emit a Job that installs the index template (and, with `elasticsearchDailyIndices`, the ILM
+   * or, for OpenSearch, the ISM retention policy) before records arrive, with the
    * credentials of the same Secret. Without it, install the JSON of `cdk8s-robustmq-observability
    * es-template` yourself: Elasticsearch's dynamic mapping can refuse a record, and Fluent Bit
    * loses such a record silently (docs/logging.md).
@@ -244,8 +246,8 @@ export interface FluentBitProps {
    */
   readonly indexTemplatePriority?: number;
   /**
-   * Days a daily index is kept before the ILM policy deletes it. Needs
-   * `elasticsearchDailyIndices` (ILM deletes whole indices).
+   * Days a daily index is kept before the ILM (OpenSearch: ISM) policy deletes it. Needs
+   * `elasticsearchDailyIndices` (both delete whole indices).
    *
    * @default 14
    */
