@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the tools the test suite runs besides Node: promtool (and the Prometheus server)
-# from Debian's `prometheus` package, Ruby (Onigmo) from Debian's `ruby`, Helm built from its Go
-# module (scripts/install-helm.sh), and the real components of scripts/install-real-tools.sh
-# (Prometheus 3, Alertmanager, Jaeger, kube-apiserver with etcd, checkov).
+# from Debian's `prometheus` package, Ruby (Onigmo) from Debian's `ruby`, curl from Debian's
+# `curl`, Helm built from its Go module (scripts/install-helm.sh), and the real components of
+# scripts/install-real-tools.sh (Prometheus 3, Alertmanager, Jaeger, kube-apiserver with etcd, checkov).
 # Each is skipped when already present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,11 @@ fi
 if ! command -v ruby >/dev/null 2>&1; then
   apt_install ruby
   ruby --version >&2
+fi
+# curl: test/logging/ism-installer.test.ts runs the OpenSearch index-template installer script
+# with the real /bin/sh and curl.
+if ! command -v curl >/dev/null 2>&1; then
+  apt_install curl ca-certificates
 fi
 bash scripts/install-helm.sh
 # The real components of test/real/ and the promtool/Prometheus 3 runs (Go builds, PyPI).

@@ -6,6 +6,7 @@ import { App, YamlOutputType } from 'cdk8s';
 import { thresholdProblem } from './alerts/engine';
 import { RuleFiles } from './alerts/rule-file';
 import { alertNameProblem, latencyThresholdSeconds } from './alerts/rules';
+import { SEARCH_ENGINES, SearchEngine } from './elasticsearch/connection';
 import { writeHelmChart } from './helm';
 import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_LOG_TEMPLATE_PRIORITY } from './logging/es-template';
 import { FluentBit, FluentBitConfigFormat } from './logging/fluent-bit';
@@ -39,7 +40,7 @@ const COMMANDS: { [c in Command]: string } = {
   'synth': `write the stack as Kubernetes YAML (--out DIR, default ${DEFAULT_MANIFEST_DIR})`,
   'rules': 'write the alert and recording rules as a plain Prometheus rule file (--out FILE, default stdout)',
   'rule-tests': 'write promtool unit tests for every alert (--out FILE, default stdout)',
-  'es-template': 'write the Elasticsearch index template and ILM policy as JSON, keyed by the path to PUT each to (--out FILE, default stdout)',
+  'es-template': 'write the index template and retention policy (ILM; ISM with --log-backend opensearch) as JSON, keyed by the path to PUT each to (--out FILE, default stdout)',
 };
 
 interface FlagSpec {
@@ -77,12 +78,13 @@ const FLAGS: FlagSpec[] = [
   { name: 'grafana-folder', value: 'NAME', help: 'Grafana folder of the dashboards', default: DEFAULT_STACK_OPTIONS.grafanaFolder },
   { name: 'no-dashboards', value: '', help: 'emit no dashboard ConfigMaps' },
   { name: 'no-datasources', value: '', help: 'emit no datasource ConfigMap' },
+  { name: 'log-backend', value: 'ENGINE', help: `search engine of the logs: ${SEARCH_ENGINES.map((e) => `'${e}'`).join(' or ')} (Fluent Bit output, index template and retention dialect, Grafana datasource; the --elasticsearch-* flags then describe it)`, default: DEFAULT_STACK_OPTIONS.logBackend },
   { name: 'elasticsearch-url', value: 'URL', help: 'Elasticsearch that Fluent Bit ships logs to', default: DEFAULT_STACK_OPTIONS.elasticsearchUrl },
   { name: 'elasticsearch-index', value: 'NAME', help: 'Elasticsearch index of the logs', default: DEFAULT_STACK_OPTIONS.elasticsearchIndex },
   { name: 'elasticsearch-secret', value: 'NAME', help: "Secret with keys 'username' and 'password' for Elasticsearch", default: 'no authentication' },
   { name: 'elasticsearch-tls', value: '', help: 'talk TLS to Elasticsearch' },
   { name: 'fluent-bit-config-format', value: 'FORMAT', help: "Fluent Bit configuration format: 'yaml' or 'classic'", default: DEFAULT_STACK_OPTIONS.fluentBitConfigFormat },
-  { name: 'elasticsearch-daily-indices', value: '', help: 'write daily indices <index>-YYYY.MM.DD, deleted by age by the ILM policy' },
+  { name: 'elasticsearch-daily-indices', value: '', help: 'write daily indices <index>-YYYY.MM.DD, deleted by age by the ILM (OpenSearch: ISM) policy' },
   { name: 'log-retention-days', value: 'DAYS', help: 'days a daily index is kept (needs --elasticsearch-daily-indices)', default: String(DEFAULT_LOG_RETENTION_DAYS) },
   { name: 'index-template-priority', value: 'N', help: 'priority of the index template, above 200', default: String(DEFAULT_LOG_TEMPLATE_PRIORITY) },
   { name: 'no-index-template-job', value: '', help: 'emit no Job installing the index template (install the es-template output yourself)' },
@@ -114,6 +116,7 @@ const FLAG_READERS: { [flag: string]: string[] } = {
   'error-rate-threshold': ['no-alerts', 'no-dashboards'],
   'grafana-folder': ['no-dashboards'],
   'grafana-namespace': ['no-dashboards', 'no-datasources'],
+  'log-backend': ['no-logs', 'no-datasources', 'no-dashboards'],
   'elasticsearch-url': ['no-logs', 'no-datasources', 'jaeger-elasticsearch'],
   'elasticsearch-index': ['no-logs', 'no-datasources'],
   'elasticsearch-secret': ['no-logs', 'jaeger-elasticsearch'],
@@ -137,6 +140,7 @@ const FIELD_FLAGS: { [field: string]: string } = {
   'runbookUrlPattern': 'runbook-url-pattern',
   'grafanaUrl': 'grafana-url',
   // The one ElasticsearchConnection the --elasticsearch-* flags make validates them.
+  'engine': 'log-backend',
   'url': 'elasticsearch-url',
   'index': 'elasticsearch-index',
   'credentials.secretName': 'elasticsearch-secret',
@@ -324,6 +328,12 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
   text('grafana-folder', (v) => checks.grafanaFolder(v), (v) => { o.grafanaFolder = v; });
   if (flags.has('no-dashboards')) o.dashboards = false;
   if (flags.has('no-datasources')) o.datasources = false;
+  text('log-backend', (v) => checks.oneOf(v, SEARCH_ENGINES), (v) => { o.logBackend = v as SearchEngine; });
+  // Jaeger's storage here is Elasticsearch only, and it shares the stack's one connection.
+  if (o.logBackend === SearchEngine.OPENSEARCH && !flags.has('no-tracing')
+    && stringFlag(flags, 'jaeger-storage') === JaegerStorage.ELASTICSEARCH) {
+    throw new FlagError(`--log-backend '${SearchEngine.OPENSEARCH}' cannot go with --jaeger-storage '${JaegerStorage.ELASTICSEARCH}': Jaeger's storage is Elasticsearch only and would share the OpenSearch; use --jaeger-storage memory or badger`);
+  }
   // Validated once, by the ElasticsearchConnection buildStack makes of them (its refusals name the flags).
   text('elasticsearch-url', () => undefined, (v) => { o.elasticsearchUrl = v; });
   text('elasticsearch-index', () => undefined, (v) => { o.elasticsearchIndex = v; });
@@ -472,10 +482,14 @@ export function main(argv: string[], io: CliIo = {
   }
 }
 
-/** The index template and ILM policy of a Fluent Bit, keyed by the Elasticsearch path each is PUT to (policy first). */
+/**
+ * The index template and retention policy (ILM, or ISM for OpenSearch) of a Fluent Bit, keyed by
+ * the path each is PUT to (policy first). An existing ISM policy is updated only with its
+ * `?if_seq_no=&if_primary_term=` (the installer Job reads them first).
+ */
 function esTemplateJson(fb: FluentBit): string {
   const out: { [path: string]: unknown } = {};
-  if (fb.ilmPolicyName && fb.ilmPolicyJson) out[`_ilm/policy/${fb.ilmPolicyName}`] = JSON.parse(fb.ilmPolicyJson);
+  if (fb.retentionPolicyPath && fb.retentionPolicyJson) out[fb.retentionPolicyPath] = JSON.parse(fb.retentionPolicyJson);
   out[`_index_template/${fb.indexTemplateName}`] = JSON.parse(fb.indexTemplateJson);
   return `${JSON.stringify(out, null, 2)}\n`;
 }

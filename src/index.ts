@@ -28,7 +28,7 @@ export {
   JaegerElasticsearchOptions, JaegerElasticsearchCredentials, JaegerEndpoint,
 } from './tracing/jaeger';
 export {
-  ElasticsearchConnection, ElasticsearchConnectionOptions, ElasticsearchCredentials, ElasticsearchTls,
+  ElasticsearchConnection, ElasticsearchConnectionOptions, ElasticsearchCredentials, ElasticsearchTls, SearchEngine,
 } from './elasticsearch/connection';
 export { JaegerAlerts, JaegerAlertsProps } from './tracing/jaeger-alerts';
 export { JaegerAlertOptions } from './tracing/alerts';

@@ -4,7 +4,7 @@ import { PromtoolTestFile, RuleFile, RuleFiles } from './alerts/rule-file';
 import { AlertTuning, latencyThresholdSeconds } from './alerts/rules';
 import { GrafanaDashboards, GrafanaDashboardsProps } from './dashboards/grafana-dashboards';
 import { GrafanaDatasources, GrafanaDatasourcesProps } from './dashboards/grafana-datasources';
-import { ElasticsearchConnection } from './elasticsearch/connection';
+import { ElasticsearchConnection, SearchEngine } from './elasticsearch/connection';
 import { FluentBit, FluentBitProps } from './logging/fluent-bit';
 import { MonitorOptions } from './metrics/scrape';
 import { selfMonitoringWithDefaults } from './metrics/self-monitoring';
@@ -120,7 +120,9 @@ export interface RobustMqObservabilityProps {
   /**
    * The Elasticsearch the logs are shipped to and the Grafana datasource reads, and (with
    * Jaeger's Elasticsearch storage, without its index) the spans are stored in. A part's own
-   * connection wins.
+   * connection wins. With `engine: SearchEngine.OPENSEARCH` the logs go to OpenSearch, the
+   * datasource and the logs dashboard are OpenSearch's, and Jaeger's Elasticsearch storage is
+   * refused (it is Elasticsearch only).
    *
    * @default - ElasticsearchConnection.fromUrl(ElasticsearchConnection.DEFAULT_URL)
    */
@@ -307,6 +309,21 @@ export class RobustMqObservability extends Construct {
       if (this.cluster) OtlpExport.toJaeger(this.jaeger).applyToCluster(this.cluster);
     }
 
+    // The engine the logs are in decides the logs datasource's plugin and the logs dashboard's
+    // queries: one engine for both, or the dashboard would look for a datasource of another type.
+    const datasourceOptions = props.datasources ?? {};
+    const logsConnection = this.fluentBit?.elasticsearchConnection ?? props.elasticsearchConnection;
+    if (logsConnection?.engine === SearchEngine.OPENSEARCH && datasourceOptions.elasticsearchUrl !== undefined) {
+      invalid(this, KIND, 'datasources.elasticsearchUrl', datasourceOptions.elasticsearchUrl,
+        `is for an Elasticsearch datasource only, and the logs are in OpenSearch (elasticsearchConnection.engine '${SearchEngine.OPENSEARCH}'): give datasources.elasticsearchConnection instead`);
+    }
+    const dsConnection = datasourceOptions.elasticsearchConnection;
+    if (dsConnection !== undefined && this.fluentBit !== undefined && dsConnection.engine !== this.fluentBit.searchEngine) {
+      invalid(this, KIND, 'datasources.elasticsearchConnection.engine', dsConnection.engine,
+        `must be the logs' engine '${this.fluentBit.searchEngine}' (logs.elasticsearchConnection or elasticsearchConnection): the logs dashboard queries the datasource of that engine`);
+    }
+    const logsEngine = (dsConnection ?? logsConnection)?.engine ?? SearchEngine.ELASTICSEARCH;
+
     const dashboardOptions = props.dashboards ?? {};
     const runbooksProvisioned = (dashboardOptions.enabled ?? true) && (dashboardOptions.runbooksDashboard ?? true);
     if (this.alerts && !runbooksProvisioned && alertOptions.runbookUrlPattern === undefined) {
@@ -318,12 +335,12 @@ export class RobustMqObservability extends Construct {
         target,
         latencyThresholdSeconds: alertOptions.latencyP99Threshold ? latencyThresholdSeconds(alertOptions.latencyP99Threshold).seconds : undefined,
         errorRateThreshold: alertOptions.errorRateThreshold,
+        logsSearchEngine: logsEngine,
         ...dashboardOptions,
         namespace: dashboardOptions.namespace ?? monitoringNamespace,
       });
     }
 
-    const datasourceOptions = props.datasources ?? {};
     if (datasourceOptions.enabled ?? true) {
       this.datasources = new GrafanaDatasources(this, 'Datasources', {
         jaeger: this.jaeger !== undefined,

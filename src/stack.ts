@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection } from './elasticsearch/connection';
+import { DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection, SearchEngine } from './elasticsearch/connection';
 import { FluentBitConfigFormat } from './logging/fluent-bit';
 import { DEFAULT_LOG_INDEX } from './logging/schema';
 import { DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from './metrics/scrape';
@@ -43,8 +43,10 @@ export interface StackOptions {
   readonly grafanaFolder: string;
   readonly dashboards: boolean;
   readonly datasources: boolean;
-  /** Whether to deploy Fluent Bit shipping RobustMQ's logs to Elasticsearch. */
+  /** Whether to deploy Fluent Bit shipping RobustMQ's logs to Elasticsearch (or OpenSearch). */
   readonly logs: boolean;
+  /** The search engine of the logs (and of the logs datasource): Elasticsearch or OpenSearch. */
+  readonly logBackend: SearchEngine;
   readonly elasticsearchUrl: string;
   readonly elasticsearchIndex: string;
   readonly elasticsearchSecret?: string;
@@ -85,6 +87,7 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   dashboards: true,
   datasources: true,
   logs: true,
+  logBackend: SearchEngine.ELASTICSEARCH,
   elasticsearchUrl: DEFAULT_ELASTICSEARCH_URL,
   elasticsearchIndex: DEFAULT_LOG_INDEX,
   fluentBitConfigFormat: FluentBitConfigFormat.YAML,
@@ -112,6 +115,7 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
   const chart = new Chart(app, STACK_CHART, { namespace: o.namespace });
   // One Elasticsearch for the logs, the Grafana datasource and (with Elasticsearch storage) the spans.
   const elasticsearchConnection = ElasticsearchConnection.fromUrl(o.elasticsearchUrl, {
+    engine: o.logBackend,
     index: o.elasticsearchIndex,
     credentials: o.elasticsearchSecret ? { secretName: o.elasticsearchSecret } : undefined,
     tls: o.elasticsearchTls ? { enabled: true } : undefined,

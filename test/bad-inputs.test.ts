@@ -6,10 +6,11 @@ import { Construct } from 'constructs';
 import {
   AlertSeverity, FluentBit, FluentBitConfigFormat, GrafanaDashboards, GrafanaDatasources, Jaeger, JaegerStorage, PodScrapeTarget,
   RobustMqAlerts, RobustMqCluster, RobustMqLogLevel, RobustMqObservability, RobustMqPodMonitor, RobustMqRole, RobustMqServiceMonitor,
-  ServiceScrapeTarget, WorkloadIdentity,
+  ServiceScrapeTarget, WorkloadIdentity, ElasticsearchConnection, SearchEngine,
 } from '../src';
 import { main } from '../src/cli';
 import { tmpDir } from './support/promtool';
+import { refuse } from './support/refuse';
 import { ValidationError } from '../src/validation/errors';
 
 /**
@@ -64,6 +65,12 @@ const CLI_CASES: Array<[string[], string, string, RegExp]> = [
   [['--credentials-secret', 'Admin_Creds'], 'credentials-secret', 'Admin_Creds', /must be a DNS-1123 subdomain/],
   [['--protocols', 'mqtt,coap'], 'protocols', 'mqtt,coap', /names protocol 'coap': allowed are 'mqtt', 'mqtt-tls', 'websocket', 'websocket-tls', 'quic', 'kafka', 'amqp', 'nats'/],
   [['--protocols', 'mqtt,mqtt'], 'protocols', 'mqtt,mqtt', /must not repeat a protocol/],
+  [['--log-backend', 'solr'], 'log-backend', 'solr', /must be one of 'elasticsearch', 'opensearch'/],
+  [['--log-backend', 'OpenSearch'], 'log-backend', 'OpenSearch', /must be one of 'elasticsearch', 'opensearch'/],
+  // an OpenSearch flavour with an Elasticsearch-only option: Jaeger's storage is Elasticsearch only
+  [['--log-backend', 'opensearch', '--jaeger-storage', 'elasticsearch'], 'log-backend', 'opensearch',
+    /cannot go with --jaeger-storage 'elasticsearch': Jaeger's storage is Elasticsearch only/],
+  [['--log-backend', 'opensearch', '--log-retention-days', '7'], 'log-retention-days', '7', /needs elasticsearchDailyIndices: ISM deletes whole indices/],
 ];
 
 describe('bad CLI flags', () => {
@@ -90,7 +97,27 @@ function monitor(scope: Construct): RobustMqServiceMonitor {
   return new RobustMqServiceMonitor(scope, 'sm', { target: ServiceScrapeTarget.fromCluster(cluster(scope)) });
 }
 
+const OPENSEARCH = () => ElasticsearchConnection.fromUrl('https://opensearch.logging.svc:9200', { engine: SearchEngine.OPENSEARCH });
+
 const CONSTRUCT_CASES: Array<[string, (scope: Construct) => unknown, string, string, RegExp]> = [
+  ['Jaeger Elasticsearch storage on an OpenSearch connection', (s) => new Jaeger(s, 'j', {
+    namespace: 'monitoring', storage: JaegerStorage.ELASTICSEARCH, elasticsearchConnection: OPENSEARCH(),
+  }), 'elasticsearchConnection.engine', 'opensearch', /is not supported with storage 'elasticsearch': Jaeger's storage here is its Elasticsearch backend only/],
+  ['RobustMqObservability OpenSearch logs with Jaeger\'s Elasticsearch storage', (s) => new RobustMqObservability(s, 'o', {
+    elasticsearchConnection: OPENSEARCH(), tracing: { storage: JaegerStorage.ELASTICSEARCH },
+  }), 'elasticsearchConnection.engine', 'opensearch', /is not supported with storage 'elasticsearch'/],
+  ['RobustMqObservability OpenSearch logs with the Elasticsearch-only datasources.elasticsearchUrl', (s) => new RobustMqObservability(s, 'o', {
+    elasticsearchConnection: OPENSEARCH(), datasources: { elasticsearchUrl: 'http://es:9200' },
+  }), 'datasources.elasticsearchUrl', 'http://es:9200', /is for an Elasticsearch datasource only, and the logs are in OpenSearch \(elasticsearchConnection.engine 'opensearch'\)/],
+  ['RobustMqObservability a datasource of another engine than the logs', (s) => new RobustMqObservability(s, 'o', {
+    elasticsearchConnection: OPENSEARCH(), datasources: { elasticsearchConnection: ElasticsearchConnection.fromUrl('http://es:9200') },
+  }), 'datasources.elasticsearchConnection.engine', 'elasticsearch', /must be the logs' engine 'opensearch'/],
+  ['FluentBit OpenSearch retention without daily indices', (s) => new FluentBit(s, 'fb', {
+    target: RobustMqCluster.fromClusterAttributes({ namespace: 'robustmq' }), namespace: 'logging', elasticsearchConnection: OPENSEARCH(), logRetentionDays: 7,
+  }), 'logRetentionDays', '7', /needs elasticsearchDailyIndices: ISM deletes whole indices/],
+  ['GrafanaDashboards unknown logs search engine', (s) => new GrafanaDashboards(s, 'd', {
+    namespace: 'monitoring', logsSearchEngine: 'solr' as SearchEngine,
+  }), 'logsSearchEngine', 'solr', /must be one of 'elasticsearch', 'opensearch'/],
   ['RobustMqCluster replicas', (s) => new RobustMqCluster(s, 'c', { replicas: 0 }), 'replicas', '0', /must be a whole number from 1 to 99/],
   ['RobustMqCluster clusterName', (s) => new RobustMqCluster(s, 'c', { clusterName: 'UPPER' }), 'clusterName', 'UPPER', /DNS-1035 label/],
   ['RobustMqCluster clusterName starting with a digit', (s) => new RobustMqCluster(s, 'c', { clusterName: '1mq' }), 'clusterName', '1mq', /must be a DNS-1035 label \(it names Services\): .*starting with a letter/],
@@ -215,6 +242,15 @@ describe('bad construct inputs', () => {
     expect(message).toContain(`'${value}'`);
     expect(message).toMatch(allowed);
     expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+});
+
+describe('an unknown search engine', () => {
+  test.each(['solr', 'OpenSearch', ''])('the connection refuses %j, naming the field and the allowed set', (engine) => {
+    const e = refuse(() => ElasticsearchConnection.fromUrl('http://es:9200', { engine: engine as SearchEngine }),
+      /^ElasticsearchConnection: engine '.*' must be one of 'elasticsearch', 'opensearch'$/);
+    expect(e.field).toBe('engine');
+    expect(e.value).toBe(engine);
   });
 });
 

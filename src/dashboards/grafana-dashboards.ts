@@ -8,6 +8,7 @@ import { RenderContext, renderDashboard } from './render';
 import { DashboardContext, prometheusDashboards } from './robustmq-dashboards';
 import { renderRunbooksDashboard } from './runbooks-dashboard';
 import { RECORDED_METRICS } from '../alerts/definitions';
+import { SEARCH_ENGINES, SearchEngine } from '../elasticsearch/connection';
 import { KnownMetrics } from '../metrics/known';
 import { IRobustMqMonitor } from '../metrics/scrape';
 import { DEFAULT_REPLICAS, IRobustMqTarget } from '../robustmq/target';
@@ -117,11 +118,18 @@ export interface GrafanaDashboardsProps {
    */
   readonly robustMqDashboards?: boolean;
   /**
-   * Include the RobustMQ Logs dashboard (needs the Elasticsearch datasource).
+   * Include the RobustMQ Logs dashboard (needs the logs datasource).
    *
    * @default true
    */
   readonly logsDashboard?: boolean;
+  /**
+   * The search engine the logs are in: the logs dashboard's queries run on Grafana's
+   * Elasticsearch datasource, or on the OpenSearch plugin's (`grafana-opensearch-datasource`).
+   *
+   * @default SearchEngine.ELASTICSEARCH
+   */
+  readonly logsSearchEngine?: SearchEngine;
   /**
    * Include the RobustMQ Alert Runbooks dashboard: one text panel per alert, which every alert's
    * default `runbook_url` opens. Leave it out only if the alerts get a `runbookUrlPattern`.
@@ -197,7 +205,9 @@ export class GrafanaDashboards extends Construct {
       for (const spec of prometheusDashboards(ctx)) this.addDashboard(spec);
     }
     if (props.logsDashboard ?? true) {
-      this.addDashboardJson(JSON.stringify(renderLogsDashboard()));
+      const engine = props.logsSearchEngine ?? SearchEngine.ELASTICSEARCH;
+      check(this, KIND, 'logsSearchEngine', engine, checks.oneOf(engine, SEARCH_ENGINES));
+      this.addDashboardJson(JSON.stringify(renderLogsDashboard(engine)));
     }
     if (props.runbooksDashboard ?? true) {
       this.addDashboardJson(JSON.stringify(renderRunbooksDashboard()));

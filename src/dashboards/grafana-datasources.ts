@@ -1,7 +1,7 @@
 import { Chart, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection } from '../elasticsearch/connection';
+import { DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection, SearchEngine } from '../elasticsearch/connection';
 import { DEFAULT_LOG_INDEX, LOG_FIELDS } from '../logging/schema';
 import * as checks from '../validation/checks';
 import { elasticsearchIndex, elasticsearchUrl } from '../validation/elasticsearch';
@@ -15,8 +15,23 @@ const DATASOURCES_CONFIGMAP = 'grafana-datasources-robustmq';
 export const DATASOURCE_UIDS = {
   prometheus: 'robustmq-prometheus',
   elasticsearch: 'robustmq-elasticsearch',
+  opensearch: 'robustmq-opensearch',
   jaeger: 'robustmq-jaeger',
 } as const;
+
+/** Grafana's datasource plugin of each search engine (the OpenSearch one is installed separately). */
+export const LOG_DATASOURCE_TYPES: { readonly [engine in SearchEngine]: string } = {
+  [SearchEngine.ELASTICSEARCH]: 'elasticsearch',
+  [SearchEngine.OPENSEARCH]: 'grafana-opensearch-datasource',
+};
+
+/**
+ * The OpenSearch version the OpenSearch datasource is told (`jsonData.version`): the lowest this
+ * library targets (`flat_object` needs 2.7). The plugin composes OpenSearch queries the same way
+ * for every version (opensearch-datasource pkg/opensearch/client/client.go:473-487 and 496, and
+ * search_request.go:115-138 branch on the version for Elasticsearch only).
+ */
+export const OPENSEARCH_DATASOURCE_VERSION = '2.7.0';
 
 /** The defaults the datasources point at: the stack's own services. */
 export const DEFAULT_DATASOURCE_URLS = {
@@ -66,13 +81,15 @@ export interface GrafanaDatasourcesProps {
    */
   readonly prometheusUrl?: string;
   /**
-   * Provision the Elasticsearch datasource for the logs.
+   * Provision the logs datasource: Grafana's Elasticsearch datasource, or with an OpenSearch
+   * `elasticsearchConnection` the OpenSearch plugin's (`grafana-opensearch-datasource`).
    *
    * @default true
    */
   readonly elasticsearch?: boolean;
   /**
-   * The Elasticsearch the logs are in (its URL; the index pattern is `elasticsearchIndex`).
+   * The Elasticsearch or OpenSearch the logs are in (its URL and engine; the index pattern is
+   * `elasticsearchIndex`).
    *
    * @default - ElasticsearchConnection.fromUrl(ElasticsearchConnection.DEFAULT_URL)
    */
@@ -108,7 +125,7 @@ export interface GrafanaDatasourcesProps {
 export interface ProvisionedDatasource {
   /** The name shown in Grafana. */
   readonly name: string;
-  /** The plugin: `prometheus`, `elasticsearch` or `jaeger`. */
+  /** The plugin: `prometheus`, `elasticsearch`, `grafana-opensearch-datasource` or `jaeger`. */
   readonly type: string;
   /** The stable uid dashboards and links refer to. */
   readonly uid: string;
@@ -152,6 +169,8 @@ export class GrafanaDatasources extends Construct {
     const index = props.elasticsearchIndex ?? DEFAULT_LOG_INDEX;
     check(this, KIND, 'elasticsearchIndex', index, elasticsearchIndex(index, { pattern: true }));
     const withEs = props.elasticsearch ?? true;
+    const engine = props.elasticsearchConnection?.engine ?? SearchEngine.ELASTICSEARCH;
+    const logsUid = engine === SearchEngine.OPENSEARCH ? DATASOURCE_UIDS.opensearch : DATASOURCE_UIDS.elasticsearch;
     const withJaeger = props.jaeger ?? true;
 
     const datasources: Array<ProvisionedDatasource & Record<string, unknown>> = [];
@@ -167,24 +186,51 @@ export class GrafanaDatasources extends Construct {
       });
     }
     if (withEs) {
-      datasources.push({
-        name: 'RobustMQ Logs',
-        type: 'elasticsearch',
-        uid: DATASOURCE_UIDS.elasticsearch,
-        access: 'proxy',
-        url: urls.elasticsearchUrl,
-        editable: false,
-        jsonData: {
-          index,
-          timeField: LOG_FIELDS.time,
-          logMessageField: LOG_FIELDS.message,
-          logLevelField: LOG_FIELDS.level,
-          maxConcurrentShardRequests: 5,
-          // A trace id in a log record opens the trace in Jaeger. ('$$' because Grafana expands
-          // environment variables in provisioning files: a lone '${...}' would become empty.)
-          ...(withJaeger ? { dataLinks: [{ field: LOG_FIELDS.traceId, url: '$${__value.raw}', datasourceUid: DATASOURCE_UIDS.jaeger }] } : {}),
-        },
-      });
+      // A trace id in a log record opens the trace in Jaeger. ('$$' because Grafana expands
+      // environment variables in provisioning files: a lone '${...}' would become empty.)
+      const dataLinks = withJaeger ? { dataLinks: [{ field: LOG_FIELDS.traceId, url: '$${__value.raw}', datasourceUid: DATASOURCE_UIDS.jaeger }] } : {};
+      if (engine === SearchEngine.OPENSEARCH) {
+        // The OpenSearch plugin's provisioning keys (grafana/opensearch-datasource
+        // docs/sources/configure.md, "Provision the data source"; src/types.ts OpenSearchOptions):
+        // the index is `database`, and `flavor` and `version` decide how queries are composed.
+        datasources.push({
+          name: 'RobustMQ Logs',
+          type: LOG_DATASOURCE_TYPES[SearchEngine.OPENSEARCH],
+          uid: logsUid,
+          access: 'proxy',
+          url: urls.elasticsearchUrl,
+          editable: false,
+          jsonData: {
+            database: index,
+            flavor: 'opensearch',
+            version: OPENSEARCH_DATASOURCE_VERSION,
+            timeField: LOG_FIELDS.time,
+            logMessageField: LOG_FIELDS.message,
+            logLevelField: LOG_FIELDS.level,
+            maxConcurrentShardRequests: 5,
+            // The logs dashboard queries in Lucene; PPL stays available in Explore.
+            pplEnabled: true,
+            ...dataLinks,
+          },
+        });
+      } else {
+        datasources.push({
+          name: 'RobustMQ Logs',
+          type: LOG_DATASOURCE_TYPES[SearchEngine.ELASTICSEARCH],
+          uid: logsUid,
+          access: 'proxy',
+          url: urls.elasticsearchUrl,
+          editable: false,
+          jsonData: {
+            index,
+            timeField: LOG_FIELDS.time,
+            logMessageField: LOG_FIELDS.message,
+            logLevelField: LOG_FIELDS.level,
+            maxConcurrentShardRequests: 5,
+            ...dataLinks,
+          },
+        });
+      }
     }
     if (withJaeger) {
       datasources.push({
@@ -195,9 +241,11 @@ export class GrafanaDatasources extends Construct {
         url: urls.jaegerUrl,
         editable: false,
         jsonData: withEs ? {
-          // From a span to the log records with its trace id.
+          // From a span to the log records with its trace id (Grafana's trace-to-logs takes the
+          // OpenSearch plugin too: public/app/core/components/TraceToLogs/TraceToLogsSettings.tsx,
+          // supportedDataSourceTypes).
           tracesToLogsV2: {
-            datasourceUid: DATASOURCE_UIDS.elasticsearch,
+            datasourceUid: logsUid,
             spanStartTimeShift: '-5m',
             spanEndTimeShift: '5m',
             filterByTraceID: false,

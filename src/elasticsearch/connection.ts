@@ -13,6 +13,23 @@ import { warn } from '../validation/warnings';
  * naming of the credential variables.
  */
 
+/**
+ * The search engine behind a connection. It decides, in one place, Fluent Bit's output plugin,
+ * the dialect of the index template and its retention policy, and Grafana's datasource plugin.
+ */
+export enum SearchEngine {
+  /** Elasticsearch 8: Fluent Bit's `es` output, an ILM retention policy, Grafana's built-in `elasticsearch` datasource. */
+  ELASTICSEARCH = 'elasticsearch',
+  /**
+   * OpenSearch 2.7 or later (`flat_object` needs 2.7): Fluent Bit's `opensearch` output, an ISM
+   * retention policy, Grafana's `grafana-opensearch-datasource` plugin (installed separately).
+   */
+  OPENSEARCH = 'opensearch',
+}
+
+/** The search engines, in the order refusals list them. */
+export const SEARCH_ENGINES: readonly string[] = Object.values(SearchEngine);
+
 /** The Elasticsearch the seed ships logs and spans to. */
 export const DEFAULT_ELASTICSEARCH_URL = 'http://elasticsearch.monitoring.svc.cluster.local:9200';
 
@@ -65,6 +82,14 @@ export interface ElasticsearchTls {
 /** Options of an ElasticsearchConnection besides its URL. */
 export interface ElasticsearchConnectionOptions {
   /**
+   * The search engine at the URL: Elasticsearch, or OpenSearch (Fluent Bit's `opensearch`
+   * output, ISM retention, Grafana's OpenSearch datasource). Jaeger's storage here is
+   * Elasticsearch only.
+   *
+   * @default SearchEngine.ELASTICSEARCH
+   */
+  readonly engine?: SearchEngine;
+  /**
    * The index written to (Fluent Bit: the logs' index, or with daily indices their prefix;
    * Jaeger: the prefix of its indices).
    *
@@ -88,6 +113,7 @@ export interface ElasticsearchConnectionOptions {
 
 /** How a refusal names each input: the connection's own names, or the fields of older props mapped onto it. */
 export interface ConnectionFieldNames {
+  readonly engine: string;
   readonly url: string;
   readonly index: string;
   readonly secretName: string;
@@ -102,6 +128,7 @@ export interface ConnectionFieldNames {
 export function connectionFieldNames(prefix = ''): ConnectionFieldNames {
   const p = prefix === '' ? '' : `${prefix}.`;
   return {
+    engine: `${p}engine`,
     url: `${p}url`,
     index: `${p}index`,
     secretName: `${p}credentials.secretName`,
@@ -150,6 +177,9 @@ export class ElasticsearchConnection {
    */
   public static _build(url: string, options: ElasticsearchConnectionOptions, fail: ConnectionFail,
     names: ConnectionFieldNames): ElasticsearchConnection {
+    const engine = options.engine ?? SearchEngine.ELASTICSEARCH;
+    const e = checks.oneOf(engine, SEARCH_ENGINES);
+    if (e) fail(names.engine, engine, e);
     const problem = elasticsearchUrl(url);
     if (problem) fail(names.url, url, problem);
     const endpoint = parseElasticsearchUrl(url)!;
@@ -183,9 +213,11 @@ export class ElasticsearchConnection {
       if (w) fail(names.passwordKey, passwordKey, w);
       credentials = { secretName: c.secretName, usernameKey, passwordKey };
     }
-    return new ElasticsearchConnection(url, endpoint, options.index, credentials, tls, tlsOptions.verify ?? true, caSecret);
+    return new ElasticsearchConnection(engine, url, endpoint, options.index, credentials, tls, tlsOptions.verify ?? true, caSecret);
   }
 
+  /** The search engine at the URL. */
+  public readonly engine: SearchEngine;
   /** The URL. */
   public readonly url: string;
   /**
@@ -213,8 +245,9 @@ export class ElasticsearchConnection {
   /** @internal */
   public readonly _endpoint: ElasticsearchEndpoint;
 
-  private constructor(url: string, endpoint: ElasticsearchEndpoint, index: string | undefined,
+  private constructor(engine: SearchEngine, url: string, endpoint: ElasticsearchEndpoint, index: string | undefined,
     credentials: Required<ElasticsearchCredentials> | undefined, tls: boolean, tlsVerify: boolean, caSecret: SecretKeyRef | undefined) {
+    this.engine = engine;
     this.url = url;
     this._endpoint = endpoint;
     this.index = index;
@@ -234,7 +267,7 @@ export class ElasticsearchConnection {
       const p = noInlinePassword(index) ?? elasticsearchIndex(index);
       if (p) ownFail('index', index, p);
     }
-    return new ElasticsearchConnection(this.url, this._endpoint, index,
+    return new ElasticsearchConnection(this.engine, this.url, this._endpoint, index,
       this.credentials as Required<ElasticsearchCredentials> | undefined, this.tls, this.tlsVerify, this.caSecret);
   }
 }

@@ -3,7 +3,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LogIndexTemplate } from './es-template';
-import { ELASTICSEARCH_CREDENTIAL_ENV, ElasticsearchConnection, credentialEnv } from '../elasticsearch/connection';
+import { ELASTICSEARCH_CREDENTIAL_ENV, ElasticsearchConnection, SearchEngine, credentialEnv } from '../elasticsearch/connection';
 import { renderDeclaredPortsPolicy } from '../network-policy';
 import { removeAddressLabelFromPods, restrictedSecurityContext } from '../pods';
 
@@ -39,6 +39,63 @@ if [ -n "\${POLICY_NAME:-}" ]; then put "_ilm/policy/$POLICY_NAME" policy.json; 
 put "_index_template/$TEMPLATE_NAME" template.json
 `;
 
+/**
+ * The OpenSearch installer: the index template as for Elasticsearch, and the ISM policy created
+ * when missing or else updated with the `if_seq_no` and `if_primary_term` a GET of it answers: ISM
+ * refuses a PUT of an existing policy without them ("Update policy", opensearch-project/
+ * documentation-website `_im-plugin/ism/api.md`; the GET answers both, "Get policy"). A rerun
+ * leaves the same policy (a new version of the same body); a lost race with another writer fails
+ * the PUT (409), and the Job's next attempt reads the numbers again.
+ */
+const OPENSEARCH_INSTALL_SCRIPT = `#!/bin/sh
+# Installs the RobustMQ log index template (and its ISM policy) into OpenSearch.
+# Idempotent: the template PUT with the same body leaves OpenSearch as it was; the ISM policy is
+# created when missing and otherwise updated with its current if_seq_no and if_primary_term.
+set -eu
+esc() { printf '%s' "$1" | sed 's/[\\\\"]/\\\\&/g'; }
+auth() {
+  if [ -n "\${${ELASTICSEARCH_CREDENTIAL_ENV.username}:-}" ]; then
+    printf 'user = "%s:%s"\\n' "$(esc "$${ELASTICSEARCH_CREDENTIAL_ENV.username}")" "$(esc "$${ELASTICSEARCH_CREDENTIAL_ENV.password}")"
+  fi
+}
+put() {
+  echo "PUT $1"
+  auth | curl --config - --fail-with-body --silent --show-error --max-time 30 \\
+    --retry 5 --retry-all-errors --retry-delay 5 $ES_TLS_OPTIONS \\
+    -X PUT -H 'Content-Type: application/json' --data-binary "@${CONFIG_DIR}/$2" "$ES_URL/$1"
+  echo
+}
+ism_policy() {
+  path="_plugins/_ism/policies/$POLICY_NAME"
+  echo "GET $path"
+  reply=$(auth | curl --config - --silent --show-error --max-time 30 \\
+    --retry 5 --retry-delay 5 $ES_TLS_OPTIONS \\
+    -w '\\nHTTP_STATUS %{http_code}' "$ES_URL/$path")
+  status=$(printf '%s\\n' "$reply" | sed -n 's/^HTTP_STATUS \\([0-9][0-9]*\\)$/\\1/p' | tail -n 1)
+  case "$status" in
+    404) put "$path" policy.json ;;
+    200)
+      seq=$(printf '%s' "$reply" | sed -n 's/.*"_seq_no" *: *\\([0-9][0-9]*\\).*/\\1/p' | head -n 1)
+      term=$(printf '%s' "$reply" | sed -n 's/.*"_primary_term" *: *\\([0-9][0-9]*\\).*/\\1/p' | head -n 1)
+      if [ -z "$seq" ] || [ -z "$term" ]; then
+        echo "GET $path: no _seq_no and _primary_term in the reply" >&2
+        exit 1
+      fi
+      put "$path?if_seq_no=$seq&if_primary_term=$term" policy.json ;;
+    *)
+      printf 'GET %s failed:\\n%s\\n' "$path" "$reply" >&2
+      exit 1 ;;
+  esac
+}
+if [ -n "\${POLICY_NAME:-}" ]; then ism_policy; fi
+put "_index_template/$TEMPLATE_NAME" template.json
+`;
+
+/** The installer script of an engine. */
+export function installScript(engine: SearchEngine): string {
+  return engine === SearchEngine.OPENSEARCH ? OPENSEARCH_INSTALL_SCRIPT : INSTALL_SCRIPT;
+}
+
 /** What the installer Job is built from. */
 export interface IndexTemplateJobOptions {
   readonly name: string;
@@ -67,7 +124,7 @@ export class IndexTemplateJob extends Construct {
   constructor(scope: Construct, id: string, o: IndexTemplateJobOptions) {
     super(scope, id);
     const data: { [file: string]: string } = {
-      'install.sh': INSTALL_SCRIPT,
+      'install.sh': installScript(o.connection.engine),
       'template.json': `${JSON.stringify(o.template.template, null, 2)}\n`,
     };
     if (o.template.policy) data['policy.json'] = `${JSON.stringify(o.template.policy, null, 2)}\n`;

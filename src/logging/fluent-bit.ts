@@ -10,7 +10,7 @@ import { IndexTemplateJob } from './es-template-job';
 import { TAIL_BUFFER_CHUNK_SIZE, robustMqPipeline } from './pipeline';
 import { DEFAULT_LOG_INDEX, FLUENT_BIT_HTTP_PORT } from './schema';
 import {
-  ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, connectionFieldNames, ElasticsearchConnection, credentialEnv, warnAboutConnection,
+  ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, connectionFieldNames, ElasticsearchConnection, SearchEngine, credentialEnv, warnAboutConnection,
 } from '../elasticsearch/connection';
 import { SecretKeyRef } from '../metrics/scrape';
 import { selfMonitor, SelfMonitoringOptions } from '../metrics/self-monitoring';
@@ -140,8 +140,9 @@ export interface FluentBitProps {
    */
   readonly image?: string;
   /**
-   * The Elasticsearch to ship to: URL, index (or with `elasticsearchDailyIndices` the prefix of
-   * the daily indices), credentials Secret (in Fluent Bit's namespace), TLS.
+   * The Elasticsearch (or, by its `engine`, OpenSearch: Fluent Bit's `opensearch` output and the
+   * template in OpenSearch's dialect) to ship to: URL, index (or with `elasticsearchDailyIndices`
+   * the prefix of the daily indices), credentials Secret (in Fluent Bit's namespace), TLS.
    *
    * @default - ElasticsearchConnection.fromUrl(ElasticsearchConnection.DEFAULT_URL), index 'robustmq-logs'
    */
@@ -163,7 +164,8 @@ export interface FluentBitProps {
   readonly elasticsearchIndex?: string;
   /**
    * Write one index per day (`Logstash_Format`), so a retention policy can delete old days:
-   * the index template Job installs the ILM policy (`logRetentionDays`).
+   * the index template Job installs the ILM policy, or for OpenSearch the ISM policy
+   * (`logRetentionDays`).
    *
    * @default false
    */
@@ -213,8 +215,8 @@ export interface FluentBitProps {
    */
   readonly retryLimit?: number;
   /**
-   * Emit a Job that installs the Elasticsearch index template (and, with
-   * `elasticsearchDailyIndices`, the ILM retention policy) before records arrive, with the
+   * Emit a Job that installs the index template (and, with `elasticsearchDailyIndices`, the ILM
+   * or, for OpenSearch, the ISM retention policy) before records arrive, with the
    * credentials of the same Secret. Without it, install the JSON of `cdk8s-robustmq-observability
    * es-template` yourself: Elasticsearch's dynamic mapping can refuse a record, and Fluent Bit
    * loses such a record silently (docs/logging.md).
@@ -244,8 +246,8 @@ export interface FluentBitProps {
    */
   readonly indexTemplatePriority?: number;
   /**
-   * Days a daily index is kept before the ILM policy deletes it. Needs
-   * `elasticsearchDailyIndices` (ILM deletes whole indices).
+   * Days a daily index is kept before the ILM (OpenSearch: ISM) policy deletes it. Needs
+   * `elasticsearchDailyIndices` (both delete whole indices).
    *
    * @default 14
    */
@@ -406,10 +408,34 @@ export class FluentBit extends Construct {
   public readonly indexTemplateName: string;
   /** The index template, as JSON. */
   public readonly indexTemplateJson: string;
-  /** The ILM policy's name (`PUT _ilm/policy/<name>`), with daily indices only. */
+  /**
+   * The ILM policy's name (`PUT _ilm/policy/<name>`), with daily indices into Elasticsearch only.
+   *
+   * @default - none: a single index, or OpenSearch (see retentionPolicyPath)
+   */
   public readonly ilmPolicyName?: string;
-  /** The ILM retention policy, as JSON, with daily indices only. */
+  /**
+   * The ILM retention policy, as JSON, with daily indices into Elasticsearch only.
+   *
+   * @default - none: a single index, or OpenSearch (see retentionPolicyJson)
+   */
   public readonly ilmPolicyJson?: string;
+  /** The search engine shipped to (the connection's): decides the output plugin, the template's dialect and the policy. */
+  public readonly searchEngine: SearchEngine;
+  /**
+   * The path the retention policy is PUT to: `_ilm/policy/<name>` (Elasticsearch) or
+   * `_plugins/_ism/policies/<name>` (OpenSearch; an update of an existing policy needs its
+   * `if_seq_no` and `if_primary_term`, which the installer Job reads first).
+   *
+   * @default - none: a single index has no retention policy
+   */
+  public readonly retentionPolicyPath?: string;
+  /**
+   * The retention policy (ILM or ISM), as JSON.
+   *
+   * @default - none: a single index has no retention policy
+   */
+  public readonly retentionPolicyJson?: string;
   /** The Job that installs the template and the policy, unless `indexTemplateJob` is false. */
   public readonly indexTemplateJob?: kplus.Job;
   /** The NetworkPolicy of the Fluent Bit pods, unless turned off. */
@@ -446,11 +472,13 @@ export class FluentBit extends Construct {
     if (props.retryLimit !== undefined) check(this, KIND, 'retryLimit', props.retryLimit, checks.integer(props.retryLimit, 1));
     const indexTemplateImage = props.indexTemplateImage ?? FluentBit.DEFAULT_INDEX_TEMPLATE_IMAGE;
     check(this, KIND, 'indexTemplateImage', indexTemplateImage, checks.image(indexTemplateImage));
+    const engine = connection.engine;
     if (props.logRetentionDays !== undefined && !daily) {
       invalid(this, KIND, 'logRetentionDays', props.logRetentionDays,
-        'needs elasticsearchDailyIndices: ILM deletes whole indices, and the single index would be deleted with every record in it');
+        `needs elasticsearchDailyIndices: ${engine === SearchEngine.OPENSEARCH ? 'ISM' : 'ILM'} deletes whole indices, and the single index would be deleted with every record in it`);
     }
     const templateOptions = {
+      engine,
       index,
       daily,
       retentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
@@ -508,8 +536,14 @@ export class FluentBit extends Construct {
     this.metricsPath = METRICS_PATH;
     this.indexTemplateName = template.templateName;
     this.indexTemplateJson = JSON.stringify(template.template, null, 2);
-    this.ilmPolicyName = template.policyName;
-    this.ilmPolicyJson = template.policy ? JSON.stringify(template.policy, null, 2) : undefined;
+    this.searchEngine = engine;
+    const policyJson = template.policy ? JSON.stringify(template.policy, null, 2) : undefined;
+    this.retentionPolicyPath = template.policyPath;
+    this.retentionPolicyJson = policyJson;
+    if (engine === SearchEngine.ELASTICSEARCH) {
+      this.ilmPolicyName = template.policyName;
+      this.ilmPolicyJson = policyJson;
+    }
 
     const caSecret = connection.caSecret;
     const caFile = caSecret ? `${TLS_DIR}/ca.crt` : undefined;
@@ -526,6 +560,7 @@ export class FluentBit extends Construct {
       storageBacklogMemLimit,
       bufferMaxSize,
       elasticsearch: {
+        engine,
         endpoint,
         index,
         daily,
@@ -760,6 +795,7 @@ const LEGACY_CONNECTION_FIELDS = [
 const OWN_CONNECTION_NAMES = connectionFieldNames('elasticsearchConnection');
 
 const LEGACY_CONNECTION_NAMES: ConnectionFieldNames = {
+  engine: 'elasticsearchConnection.engine',
   url: 'elasticsearchUrl',
   index: 'elasticsearchIndex',
   secretName: 'elasticsearchSecret',

@@ -1,7 +1,7 @@
 import { FluentBitConfigModel, FluentBitSection } from './config';
 import { PARSER_NAMES, robustMqJsonParser, robustMqMultilineParser, robustMqTextParser } from './parsers';
 import { LOG_FIELDS, LOG_LEVELS, ROBUSTMQ_JSON_KEYS, SPAN_FIELD_PREFIX } from './schema';
-import { ELASTICSEARCH_CREDENTIAL_ENV } from '../elasticsearch/connection';
+import { ELASTICSEARCH_CREDENTIAL_ENV, SearchEngine } from '../elasticsearch/connection';
 import { ElasticsearchEndpoint } from '../validation/elasticsearch';
 
 /** The tail input's read buffer; its buffer_max_size (bufferMaxSize) must be at least this. */
@@ -31,8 +31,10 @@ const RUNTIME_TIME_KEY = 'time';
 /** Prefix under which tracing's event fields are lifted before the chosen ones are renamed. */
 const EVENT_FIELD_PREFIX = 'fields_';
 
-/** Where and how to ship to Elasticsearch. */
+/** Where and how to ship to Elasticsearch or OpenSearch. */
 export interface ElasticsearchOutputOptions {
+  /** The engine: Fluent Bit's `es` or `opensearch` output. */
+  readonly engine: SearchEngine;
   readonly endpoint: ElasticsearchEndpoint;
   /** The index, or with `daily` the prefix of `<index>-YYYY.MM.DD`. */
   readonly index: string;
@@ -242,9 +244,12 @@ export function robustMqPipeline(o: RobustMqPipelineOptions): FluentBitConfigMod
   );
 
   const es = o.elasticsearch;
+  const opensearch = es.engine === SearchEngine.OPENSEARCH;
   const output: Record<string, string | string[]> = {
-    name: 'es',
-    alias: `${o.tagPrefix}_elasticsearch`,
+    // The same keys and guarantees in both plugins: every key below is in the opensearch output's
+    // config map too (plugins/out_opensearch/opensearch.c:1160-1360, Fluent Bit v5.0.9).
+    name: opensearch ? 'opensearch' : 'es',
+    alias: `${o.tagPrefix}_${opensearch ? 'opensearch' : 'elasticsearch'}`,
     match,
     host: es.endpoint.host,
     port: String(es.endpoint.port),
@@ -259,16 +264,25 @@ export function robustMqPipeline(o: RobustMqPipelineOptions): FluentBitConfigMod
   }
   Object.assign(output, {
     time_key: LOG_FIELDS.time,
-    // Nanoseconds in `@timestamp` (plugins/out_es/es.c:477-483): without it the output writes
-    // milliseconds (`%03`), and RobustMQ's microseconds are cut.
+    // Nanoseconds in `@timestamp` (plugins/out_es/es.c:477-483; opensearch.c:466-473 the same,
+    // `.%09` against `.%03`): without it the output writes milliseconds, and RobustMQ's
+    // microseconds are cut.
     time_key_nanos: 'On',
-    // Elasticsearch 8 refuses `_type`: no Type, and suppress it.
+    // Elasticsearch 8 and OpenSearch 2 refuse `_type`: without suppress_type_name both outputs
+    // write one (es: Type; opensearch: Type defaults to `_doc`, opensearch.h:27, and goes into
+    // every action line unless suppressed, opensearch.c:375-386 and 588-600).
     suppress_type_name: 'On',
     // Every record gets an id hashed from its content (es.c:551-556, MurmurHash3 of the packed
-    // record including @timestamp), and the bulk action is `index`, not the default `create`
-    // (es.c:1362, plugins/out_es/es_conf.c:305): a chunk retried after Elasticsearch stored it but
-    // the reply was lost overwrites the same documents (200) instead of answering 409 for each,
-    // which the output never counts as success (es.c:863-868) and so retries forever.
+    // record including @timestamp; opensearch.c:578-600, a 128-bit hash of the same packed record),
+    // and the bulk action is `index`, not the default `create` (es.c:1362, plugins/out_es/es_conf.c:305;
+    // opensearch.c:1325 and os_conf.c:161-171): a chunk retried after the engine stored it but the
+    // reply was lost overwrites the same documents (200) instead of answering 409 for each. The es
+    // output never counts a 409 as success (es.c:863-868) and so would retry forever. The
+    // opensearch output reads the reply the other way round (opensearch.c:845-916: `errors: false` is done at 854-858): with
+    // `errors: true` any item other than 409 fails the whole chunk, so a 409-only reply is done,
+    // and `index` still matters for a chunk that was half stored (items 201 next to a 429): retried
+    // with `create` its stored half answers 409 next to the 201s of the rest, which fails once more;
+    // with `index` the retry answers 200/201 only and is done.
     generate_id: 'On',
     write_operation: 'index',
     replace_dots: 'On',
@@ -276,7 +290,11 @@ export function robustMqPipeline(o: RobustMqPipelineOptions): FluentBitConfigMod
     // Never give a chunk up: with a limit the engine drops the chunk once attempts reach it
     // (src/flb_task.c:326, src/flb_engine.c:499-500). An outage therefore never fails a retry and
     // never trips the health check (src/http_server/api/v1/health.c:82 counts only errors and
-    // retries_failed); it shows in fluentbit_output_retries_total and the storage backlog.
+    // retries_failed); it shows in fluentbit_output_retries_total and the storage backlog. With
+    // OpenSearch a record the index refuses (a 400 item) fails its whole chunk
+    // (opensearch.c:911-916), which is then retried without end: visible in the same counter and
+    // logged by trace_error (opensearch.c:1079-1097), never lost silently; the index template
+    // makes such a refusal impossible for the fields the pipeline writes.
     retry_limit: es.retryLimit === undefined ? 'no_limits' : String(es.retryLimit),
     tls: es.tls ? 'On' : 'Off',
   });
@@ -285,6 +303,7 @@ export function robustMqPipeline(o: RobustMqPipelineOptions): FluentBitConfigMod
     if (es.caFile) output['tls.ca_file'] = es.caFile;
   }
   if (es.credentials) {
+    // Both outputs send HTTP basic auth from http_user/http_passwd (opensearch.c:1179-1188, 1020-1021).
     output.http_user = `\${${ELASTICSEARCH_CREDENTIAL_ENV.username}}`;
     output.http_passwd = `\${${ELASTICSEARCH_CREDENTIAL_ENV.password}}`;
   }

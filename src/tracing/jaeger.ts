@@ -19,7 +19,9 @@ import {
   JaegerPortKey,
   JaegerStorage,
 } from './facts';
-import { ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection, connectionFieldNames, credentialEnv, warnAboutConnection } from '../elasticsearch/connection';
+import {
+  ConnectionFieldNames, DEFAULT_ELASTICSEARCH_URL, ElasticsearchConnection, SearchEngine, connectionFieldNames, credentialEnv, warnAboutConnection,
+} from '../elasticsearch/connection';
 import { selfMonitor, SelfMonitoringOptions } from '../metrics/self-monitoring';
 import { ComponentServiceMonitor } from '../metrics/service-monitor';
 import { ServiceScrapeTarget } from '../metrics/target';
@@ -625,6 +627,11 @@ export class Jaeger extends Construct {
       return { kind: JaegerStorage.BADGER, directory: JAEGER_BADGER_DIR, spanTtl: tchecks.goDuration(durationMs(ttl)!) };
     }
     const { connection, names } = this.resolveConnection(props);
+    if (connection.engine !== SearchEngine.ELASTICSEARCH) {
+      // The storage model renders Jaeger's `elasticsearch` backend only (config.ts storageBackend).
+      invalid(this, KIND, names.engine, connection.engine,
+        `is not supported with storage '${JaegerStorage.ELASTICSEARCH}': Jaeger's storage here is its Elasticsearch backend only; give Jaeger an Elasticsearch connection of its own, or storage 'memory' or 'badger'`);
+    }
     if (connection.caSecret !== undefined || !connection.tlsVerify) {
       invalid(this, KIND, connection.caSecret ? names.caSecret : names.tlsVerify, connection.caSecret?.name ?? false,
         "is not supported for Jaeger yet: its TLS follows the URL's scheme and verifies with the image's trust store");

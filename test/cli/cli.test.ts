@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import * as YAML from 'yaml';
 import { main, usage } from '../../src/cli';
+import { SearchEngine } from '../../src/elasticsearch/connection';
 import { buildStack } from '../../src/stack';
 import { tmpDir } from '../support/promtool';
 
@@ -304,6 +305,33 @@ describe('es-template', () => {
     const out = JSON.parse(run(['es-template', '--elasticsearch-daily-indices']).out);
     expect(out['_index_template/robustmq-logs']).toEqual(JSON.parse(observability.fluentBit!.indexTemplateJson));
     expect(out['_ilm/policy/robustmq-logs-retention']).toEqual(JSON.parse(observability.fluentBit!.ilmPolicyJson!));
+  });
+
+  test('--log-backend opensearch: the template in OpenSearch\'s dialect and the ISM policy, keyed by their OpenSearch paths', () => {
+    const out = JSON.parse(run(['es-template', '--log-backend', 'opensearch', '--elasticsearch-daily-indices', '--log-retention-days', '30']).out);
+    expect(Object.keys(out)).toEqual(['_plugins/_ism/policies/robustmq-logs-retention', '_index_template/robustmq-logs']);
+    const policy = out['_plugins/_ism/policies/robustmq-logs-retention'].policy;
+    expect(policy.states[0].transitions[0].conditions.min_index_age).toBe('30d');
+    expect(policy.ism_template.index_patterns).toEqual(['robustmq-logs-*']);
+    const t = out['_index_template/robustmq-logs'];
+    expect(t.template.settings).toEqual({ 'index.mapping.ignore_malformed': true });
+    expect(t.template.mappings.properties.fields.type).toBe('flat_object');
+    const { observability } = buildStack(new App(), { elasticsearchDailyIndices: true, logBackend: SearchEngine.OPENSEARCH, logRetentionDays: 30 });
+    expect(t).toEqual(JSON.parse(observability.fluentBit!.indexTemplateJson));
+    expect(out['_plugins/_ism/policies/robustmq-logs-retention']).toEqual(JSON.parse(observability.fluentBit!.retentionPolicyJson!));
+    // the single index of the default: the template only
+    expect(Object.keys(JSON.parse(run(['es-template', '--log-backend', 'opensearch']).out))).toEqual(['_index_template/robustmq-logs']);
+  });
+
+  test('--log-backend opensearch synthesizes the opensearch output, the OpenSearch datasource and the ISM installer', () => {
+    const dir = tmp();
+    expect(run(['synth', '--out', dir, '--log-backend', 'opensearch', '--elasticsearch-daily-indices']).status).toBe(0);
+    const objs = readAll(dir);
+    const fbConfig = objs.find((o) => o.kind === 'ConfigMap' && o.data?.['fluent-bit.yaml']).data['fluent-bit.yaml'];
+    expect(fbConfig).toMatch(/^ {4}- name: opensearch$/m);
+    expect(objs.find((o) => o.kind === 'ConfigMap' && o.data?.['robustmq-datasources.yaml']).data['robustmq-datasources.yaml'])
+      .toContain('type: grafana-opensearch-datasource');
+    expect(objs.find((o) => o.kind === 'ConfigMap' && o.data?.['install.sh']).data['install.sh']).toContain('_plugins/_ism/policies');
   });
 
   test('--out writes a file', () => {

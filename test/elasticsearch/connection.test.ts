@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { ElasticsearchConnection, FluentBit, Jaeger, JaegerStorage, RobustMqCluster } from '../../src';
+import { ElasticsearchConnection, FluentBit, Jaeger, JaegerStorage, RobustMqCluster, SearchEngine } from '../../src';
 import { buildStack } from '../../src/stack';
 import { refuse } from '../support/refuse';
 
@@ -13,6 +13,15 @@ describe('ElasticsearchConnection: one Elasticsearch for logs, spans and the dat
     expect(ElasticsearchConnection.fromUrl('https://es.example.com').tls).toBe(true);
     expect(c.withIndex('x').index).toBe('x');
     expect(c.withIndex('x').withIndex(undefined).index).toBeUndefined();
+  });
+
+  test('the engine: Elasticsearch unless told OpenSearch, kept by withIndex', () => {
+    expect(ElasticsearchConnection.fromUrl('http://es:9200').engine).toBe(SearchEngine.ELASTICSEARCH);
+    const os = ElasticsearchConnection.fromUrl('https://os:9200', { engine: SearchEngine.OPENSEARCH, index: 'a' });
+    expect(os.engine).toBe(SearchEngine.OPENSEARCH);
+    expect(os.withIndex('b').engine).toBe(SearchEngine.OPENSEARCH);
+    expect(os.withIndex(undefined).engine).toBe(SearchEngine.OPENSEARCH);
+    expect(Object.values(SearchEngine)).toEqual(['elasticsearch', 'opensearch']);
   });
 
   test.each([

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { parseClassicConfig, parseClassicSections, parseYamlConfig } from './support/fluent-bit-config';
+import { ElasticsearchConnection, SearchEngine } from '../../src/elasticsearch/connection';
 import {
   CONFIG_FILES, FluentBitConfigModel, classicKey, configModelProblem, renderClassic, renderConfig, renderYaml,
 } from '../../src/logging/config';
@@ -33,6 +34,7 @@ const DEFAULT_OPTIONS: RobustMqPipelineOptions = {
   storageBacklogMemLimit: '50MB',
   bufferMaxSize: '1MB',
   elasticsearch: {
+    engine: SearchEngine.ELASTICSEARCH,
     endpoint: parseElasticsearchUrl('http://elasticsearch.monitoring.svc.cluster.local:9200')!,
     index: 'robustmq-logs',
     daily: false,
@@ -274,5 +276,85 @@ describe('the model', () => {
     expect(classic.files['fluent-bit.conf']).toContain('Parsers_File              /d/parsers.conf');
     expect(renderYaml(base).startsWith('# Rendered by')).toBe(true);
     expect(renderClassic({ ...base, parsers: [], multilineParsers: [] }, '/p').main).not.toContain('Parsers_File');
+  });
+});
+
+describe('the opensearch output (OpenSearch connection)', () => {
+  const connection = (options = {}) => ElasticsearchConnection.fromUrl('https://opensearch.logging.svc:9200', {
+    engine: SearchEngine.OPENSEARCH, credentials: { secretName: 'os-creds' }, tls: { caSecret: { name: 'os-ca', key: 'ca.crt' } }, ...options,
+  });
+  /**
+   * The opensearch output's config map keys (plugins/out_opensearch/opensearch.c:1160-1360,
+   * Fluent Bit v5.0.9) and the properties every output instance takes (src/flb_output.c: name,
+   * alias, match, host, port, tls*, retry_limit, storage.total_limit_size).
+   */
+  const OPENSEARCH_KEYS = [
+    'index', 'type', 'suppress_type_name', 'http_user', 'http_passwd', 'aws_auth', 'aws_region', 'aws_profile', 'aws_sts_endpoint',
+    'aws_role_arn', 'aws_external_id', 'aws_service_name', 'logstash_format', 'logstash_prefix', 'logstash_prefix_separator',
+    'logstash_prefix_key', 'logstash_dateformat', 'time_key', 'time_key_format', 'time_key_nanos', 'include_tag_key', 'tag_key',
+    'buffer_size', 'path', 'pipeline', 'generate_id', 'write_operation', 'id_key', 'replace_dots', 'current_time_index',
+    'trace_output', 'trace_error', 'compress',
+  ];
+  const INSTANCE_KEYS = ['name', 'alias', 'match', 'host', 'port', 'tls', 'tls.verify', 'tls.ca_file', 'retry_limit', 'storage.total_limit_size'];
+
+  for (const format of [FluentBitConfigFormat.YAML, FluentBitConfigFormat.CLASSIC]) {
+    test(`${format}: the same guarantees as the es output, under the opensearch plugin's own keys`, () => {
+      const fb = fluentBit({ configFormat: format, elasticsearchConnection: connection(), elasticsearchDailyIndices: true });
+      const m = format === FluentBitConfigFormat.YAML
+        ? parseYamlConfig(fb.configText)
+        : parseClassicConfig(fb.configFiles[CONFIG_FILES.classic], fb.configFiles[CONFIG_FILES.classicParsers]);
+      const out = m.outputs[0];
+      expect(m.outputs).toHaveLength(1);
+      expect(out).toMatchObject({
+        'name': 'opensearch',
+        'alias': 'robustmq_opensearch',
+        'host': 'opensearch.logging.svc',
+        'port': '9200',
+        'logstash_format': 'On',
+        'logstash_prefix': 'robustmq-logs',
+        'time_key': '@timestamp',
+        'time_key_nanos': 'On',
+        'suppress_type_name': 'On',
+        'generate_id': 'On',
+        'write_operation': 'index',
+        'replace_dots': 'On',
+        'trace_error': 'On',
+        'retry_limit': 'no_limits',
+        'tls': 'On',
+        'tls.verify': 'On',
+        'tls.ca_file': '/fluent-bit/tls/ca.crt',
+        'http_user': '${ES_USERNAME}',
+        'http_passwd': '${ES_PASSWORD}',
+        'storage.total_limit_size': '2G',
+      });
+      for (const k of Object.keys(out)) expect([...OPENSEARCH_KEYS, ...INSTANCE_KEYS]).toContain(k);
+      expect(out).not.toHaveProperty('type');
+      // everything but the output is the es pipeline's
+      const es = fluentBit({
+        configFormat: format,
+        elasticsearchDailyIndices: true,
+        elasticsearchConnection: connection({ engine: SearchEngine.ELASTICSEARCH }),
+      });
+      const esModel = format === FluentBitConfigFormat.YAML
+        ? parseYamlConfig(es.configText)
+        : parseClassicConfig(es.configFiles[CONFIG_FILES.classic], es.configFiles[CONFIG_FILES.classicParsers]);
+      expect({ ...m, outputs: [] }).toEqual({ ...esModel, outputs: [] });
+      expect({ ...out, name: 'es', alias: 'robustmq_elasticsearch' }).toEqual(esModel.outputs[0]);
+    });
+  }
+
+  test('YAML and classic parse back to the same model, the one the pipeline built', () => {
+    const { yaml, classic } = parsedBoth({ elasticsearchConnection: connection() });
+    expect(classic).toEqual(yaml);
+    expect(yaml.outputs[0].name).toBe('opensearch');
+  });
+
+  test('the credentials come from the same Secret as every other engine', () => {
+    const fb = fluentBit({ elasticsearchConnection: connection() });
+    const env = Testing.synth(Chart.of(fb)).find((o) => o.kind === 'DaemonSet').spec.template.spec.containers[0].env;
+    expect(env).toEqual([
+      { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: 'os-creds', key: 'username' } } },
+      { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: 'os-creds', key: 'password' } } },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
+import { SearchEngine } from '../../src/elasticsearch/connection';
 import {
-  DEFAULT_LOG_RETENTION_DAYS, DEFAULT_LOG_TEMPLATE_PRIORITY, LogIndexTemplateOptions, logIndexTemplate, logMappings,
+  DEFAULT_LOG_RETENTION_DAYS, ISM_TEMPLATE_PRIORITY, DEFAULT_LOG_TEMPLATE_PRIORITY, LogIndexTemplateOptions, logIndexTemplate, logMappings,
 } from '../../src/logging/es-template';
 import { LOG_FIELDS } from '../../src/logging/schema';
 import { ValidationError } from '../../src/validation/errors';
@@ -7,8 +8,8 @@ import { ValidationError } from '../../src/validation/errors';
 const DAILY: LogIndexTemplateOptions = { index: 'robustmq-logs', daily: true, retentionDays: DEFAULT_LOG_RETENTION_DAYS, priority: DEFAULT_LOG_TEMPLATE_PRIORITY };
 
 /** The mapping of a dotted schema field. */
-function mappingOf(field: string): any {
-  let props: any = (logMappings() as any).properties;
+function mappingOf(field: string, engine = SearchEngine.ELASTICSEARCH): any {
+  let props: any = (logMappings(engine) as any).properties;
   let m: any;
   for (const part of field.split('.')) {
     m = props[part];
@@ -65,6 +66,71 @@ describe('the index template', () => {
 
   test('deterministic JSON', () => {
     expect(JSON.stringify(logIndexTemplate(DAILY))).toBe(JSON.stringify(logIndexTemplate(DAILY)));
+  });
+});
+
+describe('the index template in OpenSearch\'s dialect', () => {
+  const OS: LogIndexTemplateOptions = { ...DAILY, engine: SearchEngine.OPENSEARCH };
+
+  test('the same composable template and mapping rules; retention by ISM, not by an index setting', () => {
+    const t = logIndexTemplate(OS);
+    const es = logIndexTemplate(DAILY);
+    expect(t.templateName).toBe('robustmq-logs');
+    expect(t.template).toMatchObject({ index_patterns: ['robustmq-logs-*'], priority: 501, _meta: { managed_by: 'cdk8s-robustmq-observability' } });
+    // ISM attaches itself by ism_template; the ILM setting would be an unknown setting to OpenSearch
+    expect((t.template.template as any).settings).toEqual({ 'index.mapping.ignore_malformed': true });
+    expect(t.policyName).toBe('robustmq-logs-retention');
+    expect(t.policyPath).toBe('_plugins/_ism/policies/robustmq-logs-retention');
+    expect(es.policyPath).toBe('_ilm/policy/robustmq-logs-retention');
+    expect(t.policy).toEqual({
+      policy: {
+        description: 'Deletes robustmq-logs-* indices 14 days after their creation (managed by cdk8s-robustmq-observability)',
+        default_state: 'hot',
+        states: [
+          { name: 'hot', actions: [], transitions: [{ state_name: 'delete', conditions: { min_index_age: '14d' } }] },
+          { name: 'delete', actions: [{ delete: {} }], transitions: [] },
+        ],
+        ism_template: { index_patterns: ['robustmq-logs-*'], priority: ISM_TEMPLATE_PRIORITY },
+      },
+    });
+  });
+
+  test('every state the policy names exists; the default state is the first', () => {
+    const p = (logIndexTemplate({ ...OS, retentionDays: 3 }).policy as any).policy;
+    const names = p.states.map((st: any) => st.name);
+    expect(names[0]).toBe(p.default_state);
+    for (const st of p.states) for (const tr of st.transitions) expect(names).toContain(tr.state_name);
+    expect(p.states[0].transitions[0].conditions.min_index_age).toBe('3d');
+    expect(p.ism_template.index_patterns).toEqual(logIndexTemplate(OS).template.index_patterns);
+  });
+
+  test('a single index: the template only, no ISM policy', () => {
+    const t = logIndexTemplate({ ...OS, daily: false });
+    expect(t.template.index_patterns).toEqual(['robustmq-logs']);
+    expect(t.policy).toBeUndefined();
+    expect(t.policyPath).toBeUndefined();
+  });
+
+  test('flat_object (root fields only, no parameters) where Elasticsearch has flattened; labels keyword by a dynamic template', () => {
+    const m = logMappings(SearchEngine.OPENSEARCH) as any;
+    expect(m.dynamic).toBe(false);
+    for (const f of [LOG_FIELDS.eventFields, LOG_FIELDS.spans]) {
+      expect(f).not.toContain('.');
+      expect(mappingOf(f, SearchEngine.OPENSEARCH)).toEqual({ type: 'flat_object' });
+    }
+    // no flat_object below the root (flat-object.md: only a root field may be one)
+    const nested = JSON.stringify(m.properties.kubernetes);
+    expect(nested).not.toContain('flat_object');
+    expect(nested).not.toContain('flattened');
+    expect(mappingOf('kubernetes.labels', SearchEngine.OPENSEARCH)).toEqual({ type: 'object', dynamic: true });
+    expect(m.dynamic_templates).toEqual([{ kubernetes_labels: { path_match: 'kubernetes.labels.*', mapping: { type: 'keyword', ignore_above: 1024 } } }]);
+    // every other mapping is Elasticsearch's
+    const es = logMappings() as any;
+    for (const f of [LOG_FIELDS.time, LOG_FIELDS.level, LOG_FIELDS.component, LOG_FIELDS.message, LOG_FIELDS.traceId, LOG_FIELDS.pod]) {
+      expect(mappingOf(f, SearchEngine.OPENSEARCH)).toEqual(mappingOf(f));
+    }
+    expect(Object.keys(m.properties)).toEqual(Object.keys(es.properties));
+    expect(JSON.stringify(m)).not.toContain('flattened');
   });
 });
 

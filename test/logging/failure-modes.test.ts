@@ -2,12 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import {
-  Counters, ElasticsearchStandIn, deliver, healthy, multilineBuffered, newCounters, runReads,
+  Counters, ElasticsearchStandIn, deliver, esReplyIsSuccess, healthy, multilineBuffered, newCounters, opensearchReplyIsSuccess, runReads,
 } from './support/engine';
 import { parseYamlConfig } from './support/fluent-bit-config';
 import { Event, LogRecord, PodMeta, criLine, esDocument, unwrapCri } from './support/simulate';
 import { AlertContext } from '../../src/alerts/definitions';
 import { LOG_AGENT_ALERTS } from '../../src/alerts/log-agent-alerts';
+import { ElasticsearchConnection, SearchEngine } from '../../src/elasticsearch/connection';
 import { FluentBitConfigModel } from '../../src/logging/config';
 import { logIndexTemplate, logMappings } from '../../src/logging/es-template';
 import { FluentBit } from '../../src/logging/fluent-bit';
@@ -26,12 +27,13 @@ process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
 
 const META: PodMeta = { pod: 'prod-mq-0', namespace: 'robustmq', container: 'broker-server', node: 'node-a' };
 
-function renderedModel(): FluentBitConfigModel {
+function renderedModel(engine = SearchEngine.ELASTICSEARCH): FluentBitConfigModel {
   const app = Testing.app();
   const mq = new Chart(app, 'mq', { namespace: 'robustmq' });
   const cluster = new RobustMqCluster(mq, 'cluster', { clusterName: 'prod-mq' });
   const logs = new Chart(app, 'logs', { namespace: 'logging' });
-  return parseYamlConfig(new FluentBit(logs, 'fb', { cluster }).configText);
+  const elasticsearchConnection = ElasticsearchConnection.fromUrl(ElasticsearchConnection.DEFAULT_URL, { engine });
+  return parseYamlConfig(new FluentBit(logs, 'fb', { cluster, elasticsearchConnection }).configText);
 }
 
 const NOW = renderedModel();
@@ -159,6 +161,63 @@ describe('3. one refused record in an otherwise good chunk', () => {
     const out = NOW.outputs[0];
     const t = logIndexTemplate({ index: String(out.index), daily: false, retentionDays: 7, priority: 500 });
     expect(t.template.index_patterns).toEqual([out.index]);
+  });
+});
+
+describe('OpenSearch: failures 2 and 3 through the opensearch output, which reads a bulk reply the other way round', () => {
+  const OS = renderedModel(SearchEngine.OPENSEARCH);
+  const withOp = (m: FluentBitConfigModel, op: string): FluentBitConfigModel =>
+    ({ ...m, outputs: [{ ...m.outputs[0], write_operation: op }] });
+
+  test('the reading (opensearch.c:845-916): all-409 is done, one other status among 409s or 201s fails the chunk', () => {
+    const r = (...statuses: number[]) => ({ errors: statuses.some((x) => x >= 300), items: statuses.map((status) => ({ status })) });
+    expect(opensearchReplyIsSuccess(r(201, 201))).toBe(true);
+    expect(opensearchReplyIsSuccess(r(409, 409))).toBe(true);
+    expect(opensearchReplyIsSuccess(r(201, 409))).toBe(false);
+    expect(opensearchReplyIsSuccess(r(201, 400, 201))).toBe(false);
+    // the es output, for contrast: one 201 is success, all-409 is not
+    expect(esReplyIsSuccess(r(201, 400, 201))).toBe(true);
+    expect(esReplyIsSuccess(r(409, 409))).toBe(false);
+  });
+
+  test('2. a lost reply: done on the first retry and stored once, with the rendered write_operation index', () => {
+    expect(OS.outputs[0]).toMatchObject({ name: 'opensearch', write_operation: 'index', generate_id: 'On' });
+    const counters = newCounters();
+    const store = new ElasticsearchStandIn();
+    const [chunk] = runReads(OS, [read(jsonLine('INFO', 'a'), jsonLine('WARN', 'b'))], META, counters);
+    const r = deliver(OS, store, chunk, counters, [{ replyLost: true }]);
+    expect(r).toMatchObject({ done: true, attempts: 2 });
+    expect(store.docs.size).toBe(2);
+  });
+
+  test('2. with create a lost reply is done too (all 409), where the es output retries it without end', () => {
+    for (const [m, done] of [[withOp(OS, 'create'), true], [withOp(NOW, 'create'), false]] as const) {
+      const counters = newCounters();
+      const [chunk] = runReads(m, [read(jsonLine('INFO', 'a'))], META, counters);
+      expect(deliver(m, new ElasticsearchStandIn(), chunk, counters, [{ replyLost: true }], 10).done).toBe(done);
+    }
+  });
+
+  const first = jsonLine('INFO', 'connected', { peer: 3 });
+  const chunk2 = [jsonLine('INFO', 'ok 1'), jsonLine('WARN', 'odd peer', { peer: 'ten' }), jsonLine('INFO', 'ok 2')];
+  test('3. without the template a refused record fails its whole chunk: retried, counted, never lost silently', () => {
+    const counters = newCounters();
+    const store = new ElasticsearchStandIn();
+    const chunks = runReads(OS, [read(first), read(...chunk2)], META, counters);
+    expect(deliver(OS, store, chunks[0], counters).done).toBe(true);
+    const r = deliver(OS, store, chunks[1], counters, [], 10);
+    expect(r.done).toBe(false);
+    expect(r.replies.every((x) => x.items.some((i) => i.status === 400))).toBe(true);
+    expect(moved(counters)).toEqual(['fluentbit_output_retries_total']);
+    expect(counters.droppedRecords).toBe(0);
+  });
+
+  test('3. with the OpenSearch template (flat_object fields) nothing is refused: all four stored at once', () => {
+    const counters = newCounters();
+    const store = new ElasticsearchStandIn(logMappings(SearchEngine.OPENSEARCH));
+    for (const c of runReads(OS, [read(first), read(...chunk2)], META, counters)) expect(deliver(OS, store, c, counters).attempts).toBe(1);
+    expect(store.docs.size).toBe(4);
+    expect(moved(counters)).toEqual([]);
   });
 });
 

@@ -97,10 +97,10 @@ function on(s: FluentBitSection, key: string): boolean {
   return /^(on|true|yes|1)$/i.test(one(s, key) ?? '');
 }
 
-/** The es output of the model. */
+/** The es (or opensearch) output of the model. */
 export function esOutput(model: FluentBitConfigModel): FluentBitSection {
-  const out = model.outputs.find((o) => o.name === 'es');
-  if (!out) throw new Error('no es output');
+  const out = model.outputs.find((o) => o.name === 'es' || o.name === 'opensearch');
+  if (!out) throw new Error('no es or opensearch output');
   return out;
 }
 
@@ -131,6 +131,22 @@ export function esReplyIsSuccess(reply: BulkReply): boolean {
   return reply.items.some((i) => i.status === 200 || i.status === 201);
 }
 
+/**
+ * The opensearch output's reading of a bulk reply (plugins/out_opensearch/opensearch.c:845-916,
+ * opensearch_error_check, v5.0.9), the other way round from es: `errors: false` is success
+ * (854-858); otherwise any item whose status is not 409 fails the whole chunk (911-916), and a
+ * chunk whose items are all 409 ("document already exists") is success.
+ */
+export function opensearchReplyIsSuccess(reply: BulkReply): boolean {
+  if (!reply.errors) return true;
+  return reply.items.every((i) => i.status === 409);
+}
+
+/** The reading of a bulk reply by the model's output plugin. */
+export function replyIsSuccess(model: FluentBitConfigModel, reply: BulkReply): boolean {
+  return esOutput(model).name === 'opensearch' ? opensearchReplyIsSuccess(reply) : esReplyIsSuccess(reply);
+}
+
 /** The field types an index would take for the values of a document (Elasticsearch's dynamic mapping: the first value decides). */
 function typeOf(v: unknown): string {
   if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}T/.test(v) ? 'date' : 'text';
@@ -143,7 +159,8 @@ function typeOf(v: unknown): string {
 /** A value a mapped type takes (the template's types; ignore_malformed skips bad dates/numbers). */
 function accepts(type: string, v: unknown): boolean {
   if (type === 'keyword' || type === 'text') return typeof v !== 'object' || v === null;
-  if (type === 'flattened') return typeof v === 'object';
+  // OpenSearch's flat_object takes any JSON object like flattened (flat-object.md).
+  if (type === 'flattened' || type === 'flat_object') return typeof v === 'object';
   return true;
 }
 
@@ -238,7 +255,7 @@ export function retryLimit(model: FluentBitConfigModel): number | 'unlimited' | 
 
 /**
  * Flushes a chunk until it is done or the attempts run out. An attempt is FLB_OK when the reply
- * is a success (esReplyIsSuccess), FLB_RETRY otherwise. The engine (src/flb_engine.c:446-575):
+ * is a success (replyIsSuccess: the es or the opensearch reading), FLB_RETRY otherwise. The engine (src/flb_engine.c:446-575):
  * a retry is scheduled (retries +1, retried_records +n) unless the task has reached Retry_Limit
  * (src/flb_task.c:326), in which case the chunk is given up (retries_failed +1, dropped_records
  * +n). Returns whether the chunk was reported done, and the attempts it took.
@@ -253,7 +270,7 @@ export function deliver(model: FluentBitConfigModel, es: ElasticsearchStandIn, c
     if (!a.down) {
       const reply = es.bulk(bulkRequest(model, chunk));
       replies.push(reply);
-      ok = !a.replyLost && esReplyIsSuccess(reply);
+      ok = !a.replyLost && replyIsSuccess(model, reply);
     }
     if (ok) {
       counters.procRecords += chunk.length;

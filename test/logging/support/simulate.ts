@@ -337,7 +337,10 @@ export function runFilters(model: FluentBitConfigModel, events: Event[], meta: P
   return runFilterChain(model, events, meta, flags);
 }
 
-/** Replace_Dots (plugins/out_es/es.c:131): dots in keys become underscores, at every depth. */
+/**
+ * Replace_Dots (plugins/out_es/es.c:131; the opensearch output the same, opensearch.c:124-130,
+ * recursing into maps and arrays at 147-160): dots in keys become underscores, at every depth.
+ */
 function replaceDots(v: any): any {
   if (Array.isArray(v)) return v.map(replaceDots);
   if (!isMap(v)) return v;
@@ -360,10 +363,14 @@ export function esTimestamp(time: string | undefined, nanos: boolean): string | 
   return `${seconds}.${nanos ? frac : frac.slice(0, 3)}Z`;
 }
 
-/** The document the es output writes for an event. */
+/**
+ * The document the es (or opensearch) output writes for an event. The opensearch output formats
+ * `@timestamp` the same way (plugins/out_opensearch/opensearch.c:462-473: strftime of
+ * Time_Key_Format, then `.%09` or `.%03` and `Z`).
+ */
 export function esDocument(model: FluentBitConfigModel, e: Event): LogRecord {
-  const out = model.outputs.find((o) => o.name === 'es');
-  if (!out) throw new Error('no es output');
+  const out = model.outputs.find((o) => o.name === 'es' || o.name === 'opensearch');
+  if (!out) throw new Error('no es or opensearch output');
   const body = one(out, 'replace_dots') === 'On' ? replaceDots(e.record) : { ...e.record };
   const nanos = /^(on|true)$/i.test(one(out, 'time_key_nanos') ?? '');
   return { [one(out, 'time_key') ?? '@timestamp']: esTimestamp(e.time, nanos), ...body };

@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { SearchEngine } from '../../../src/elasticsearch/connection';
 import { FluentBitConfigFormat } from '../../../src/logging/fluent-bit';
 import { RobustMqObservability } from '../../../src/observability';
 import { RobustMqCluster } from '../../../src/robustmq/cluster';
@@ -23,6 +24,9 @@ export const VARIANTS: Array<[string, (app: App) => void]> = [
   ['Jaeger with badger storage', stackVariant('badger', { jaegerStorage: JaegerStorage.BADGER })],
   ['Jaeger with Elasticsearch storage', stackVariant('es', { jaegerStorage: JaegerStorage.ELASTICSEARCH, elasticsearchSecret: 'es-credentials' })],
   ['classic Fluent Bit configuration', stackVariant('classic', { fluentBitConfigFormat: FluentBitConfigFormat.CLASSIC })],
+  ['OpenSearch logs with daily indices and ISM retention', stackVariant('os', {
+    logBackend: SearchEngine.OPENSEARCH, elasticsearchUrl: 'https://opensearch.logging.svc:9200', elasticsearchSecret: 'os-credentials', elasticsearchDailyIndices: true,
+  })],
   ['a bring-your-own RobustMQ', (app) => {
     const chart = new Chart(app, 'byo', { namespace: 'byo-monitoring' });
     new RobustMqObservability(chart, 'stack', {
