@@ -84,7 +84,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src', 'test', 'examples'],
     ignorePatterns: ['src/imports/**', 'src/metrics/catalog.generated.ts', 'src/alerts/runbooks.generated.ts', 'lib/**', 'dist/**', 'node_modules/**'],
   },
-  gitignore: ['/dist/', '/test-reports/', '/.tools/', '/examples/java/target/'],
+  gitignore: ['/dist/', '/test-reports/', '/.tools', '/examples/java/target/'],
   npmignoreEnabled: true,
   // Only what a user runs: no scripts, no generated API reference (Construct Hub reads .jsii).
   npmIgnoreOptions: { ignorePatterns: ['/imports/', '/examples/', '/.ci/', '/cdk8s.yaml', '/docs/', '/benchmarks/', '/scripts/', '/API.md', '/.tools/'] },
