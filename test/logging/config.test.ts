@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { parseClassicConfig, parseClassicSections, parseYamlConfig } from './support/fluent-bit-config';
+import { parseClassicSections, parseRendered, parseYamlConfig } from './support/fluent-bit-config';
 import { ElasticsearchConnection, SearchEngine } from '../../src/elasticsearch/connection';
 import {
   CONFIG_FILES, FluentBitConfigModel, classicKey, configModelProblem, renderClassic, renderConfig, renderYaml,
@@ -49,8 +49,8 @@ function parsedBoth(props: FluentBitProps = {}): { yaml: FluentBitConfigModel; c
   const y = fluentBit({ ...props, configFormat: FluentBitConfigFormat.YAML });
   const c = fluentBit({ ...props, configFormat: FluentBitConfigFormat.CLASSIC });
   return {
-    yaml: parseYamlConfig(y.configFiles[CONFIG_FILES.yaml]),
-    classic: parseClassicConfig(c.configFiles[CONFIG_FILES.classic], c.configFiles[CONFIG_FILES.classicParsers]),
+    yaml: parseRendered(y),
+    classic: parseRendered(c),
   };
 }
 
@@ -104,9 +104,7 @@ describe('the rendered configuration', () => {
     describe(format, () => {
       const fb = fluentBit({ configFormat: format });
       const text = Object.values(fb.configFiles).join('\n');
-      const m = format === FluentBitConfigFormat.YAML
-        ? parseYamlConfig(fb.configText)
-        : parseClassicConfig(fb.configFiles[CONFIG_FILES.classic], fb.configFiles[CONFIG_FILES.classicParsers]);
+      const m = parseRendered(fb);
       const tail = m.inputs[0];
       const es = m.outputs[0];
 
@@ -300,9 +298,7 @@ describe('the opensearch output (OpenSearch connection)', () => {
   for (const format of [FluentBitConfigFormat.YAML, FluentBitConfigFormat.CLASSIC]) {
     test(`${format}: the same guarantees as the es output, under the opensearch plugin's own keys`, () => {
       const fb = fluentBit({ configFormat: format, elasticsearchConnection: connection(), elasticsearchDailyIndices: true });
-      const m = format === FluentBitConfigFormat.YAML
-        ? parseYamlConfig(fb.configText)
-        : parseClassicConfig(fb.configFiles[CONFIG_FILES.classic], fb.configFiles[CONFIG_FILES.classicParsers]);
+      const m = parseRendered(fb);
       const out = m.outputs[0];
       expect(m.outputs).toHaveLength(1);
       expect(out).toMatchObject({
@@ -335,9 +331,7 @@ describe('the opensearch output (OpenSearch connection)', () => {
         elasticsearchDailyIndices: true,
         elasticsearchConnection: connection({ engine: SearchEngine.ELASTICSEARCH }),
       });
-      const esModel = format === FluentBitConfigFormat.YAML
-        ? parseYamlConfig(es.configText)
-        : parseClassicConfig(es.configFiles[CONFIG_FILES.classic], es.configFiles[CONFIG_FILES.classicParsers]);
+      const esModel = parseRendered(es);
       expect({ ...m, outputs: [] }).toEqual({ ...esModel, outputs: [] });
       expect({ ...out, name: 'es', alias: 'robustmq_elasticsearch' }).toEqual(esModel.outputs[0]);
     });

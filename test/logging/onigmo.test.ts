@@ -1,9 +1,9 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { parseClassicConfig, parseYamlConfig } from './support/fluent-bit-config';
+import { parseRendered } from './support/fluent-bit-config';
 import { CONFIG_DUMP, ESC, ansiLine, dim, italic, jsonLine, textLine } from './support/lines';
-import { CONFIG_FILES, FluentBitConfigModel } from '../../src/logging/config';
+import { FluentBitConfigModel } from '../../src/logging/config';
 import { FluentBit, FluentBitConfigFormat } from '../../src/logging/fluent-bit';
 import { PARSER_NAMES } from '../../src/logging/parsers';
 import { LOG_LEVELS } from '../../src/logging/schema';
@@ -71,9 +71,7 @@ function rendered(format: FluentBitConfigFormat): FluentBitConfigModel {
   const app = Testing.app();
   const cluster = new RobustMqCluster(new Chart(app, 'mq', { namespace: 'robustmq' }), 'cluster', { clusterName: 'prod-mq' });
   const fb = new FluentBit(new Chart(app, 'logs', { namespace: 'logging' }), 'fb', { cluster, configFormat: format });
-  return format === FluentBitConfigFormat.YAML
-    ? parseYamlConfig(fb.configFiles[CONFIG_FILES.yaml])
-    : parseClassicConfig(fb.configFiles[CONFIG_FILES.classic], fb.configFiles[CONFIG_FILES.classicParsers]);
+  return parseRendered(fb);
 }
 
 /** Every regular expression of a configuration, named by its parser or multiline rule. */

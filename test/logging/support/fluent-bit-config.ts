@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
-import { FluentBitConfigModel, FluentBitSection, MultilineParserModel } from '../../../src/logging/config';
+import { CONFIG_FILES, FluentBitConfigModel, FluentBitSection, MultilineParserModel } from '../../../src/logging/config';
+import type { FluentBit } from '../../../src/logging/fluent-bit';
 
 /**
  * Small readers of Fluent Bit's two configuration formats, written for the tests: they turn a
@@ -111,4 +112,11 @@ export function parseClassicConfig(main: string, parsers: string): FluentBitConf
     filters: of('FILTER'),
     outputs: of('OUTPUT'),
   };
+}
+
+/** The model a FluentBit's rendered files describe, in whichever format it rendered them. */
+export function parseRendered(fb: FluentBit): FluentBitConfigModel {
+  return fb.configFiles[CONFIG_FILES.classic] !== undefined
+    ? parseClassicConfig(fb.configFiles[CONFIG_FILES.classic], fb.configFiles[CONFIG_FILES.classicParsers])
+    : parseYamlConfig(fb.configFiles[CONFIG_FILES.yaml]);
 }
