@@ -138,3 +138,27 @@ export interface ReceiverModel {
   readonly secrets: { readonly [field: string]: SecretKeyRef };
   readonly settings: { readonly [field: string]: string | boolean | undefined };
 }
+
+/** The receiver kinds a one-line spec (`KIND:SECRET/KEY`, the CLI's) can name. */
+export const SPEC_RECEIVER_KINDS = [AlertReceiverKind.WEBHOOK, AlertReceiverKind.SLACK, AlertReceiverKind.PAGERDUTY] as const;
+
+/**
+ * A receiver from a one-line spec `KIND:SECRET/KEY` (webhook, slack or pagerduty; the Secret key
+ * holds the URL or routing key), or the problem with the spec.
+ */
+export function receiverFromSpec(name: string, spec: string): { receiver?: AlertReceiver; problem?: string } {
+  const kinds = SPEC_RECEIVER_KINDS.join(', ');
+  const m = /^([a-z]+):([^/]+)\/(.+)$/.exec(spec);
+  if (/:\/\//.test(spec)) {
+    return { problem: `holds a URL inline: it must be KIND:SECRET/KEY (KIND ${kinds}), naming the Secret key that holds the URL or key, never the secret itself` };
+  }
+  if (!m) return { problem: `must be KIND:SECRET/KEY with KIND one of ${kinds}, e.g. pagerduty:alertmanager-secrets/routing-key` };
+  const [, kind, secret, key] = m;
+  const ref = { name: secret, key };
+  switch (kind) {
+    case AlertReceiverKind.WEBHOOK: return { receiver: AlertReceiver.webhook({ name, url: ref }) };
+    case AlertReceiverKind.SLACK: return { receiver: AlertReceiver.slack({ name, apiUrl: ref }) };
+    case AlertReceiverKind.PAGERDUTY: return { receiver: AlertReceiver.pagerDuty({ name, routingKey: ref }) };
+    default: return { problem: `names receiver kind '${kind}': allowed are ${kinds} (email needs more settings than a flag holds: use the library)` };
+  }
+}
