@@ -97,7 +97,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'no-tracing', value: '', help: 'deploy no Jaeger and set no OpenTelemetry variables' },
   { name: 'jaeger-storage', value: 'KIND', help: 'Jaeger span storage: memory, badger or elasticsearch', default: DEFAULT_STACK_OPTIONS.jaegerStorage },
   { name: 'jaeger-namespace', value: 'NS', help: 'namespace of Jaeger', default: DEFAULT_STACK_OPTIONS.jaegerNamespace },
-  { name: 'critical-receiver', value: 'KIND:SECRET/KEY', help: `route alerts (AlertmanagerConfig): critical alerts page this receiver, ${SPEC_RECEIVER_KINDS.join(', ')}, its URL or key in that Secret key`, default: 'no routing' },
+  { name: 'critical-receiver', value: 'KIND:SECRET/KEY', help: `route the alerts (AlertmanagerConfig): critical alerts page this receiver, KIND ${SPEC_RECEIVER_KINDS.join(', ')}, its URL or routing key in that Secret key`, default: 'no routing' },
   { name: 'warning-receiver', value: 'KIND:SECRET/KEY', help: 'warning alerts go to this receiver (info alerts go nowhere)', default: 'the critical receiver' },
   { name: 'alertmanager-matcher-strategy', value: 'TYPE', help: `the Alertmanager's alertmanagerConfigMatcherStrategy: ${Object.values(AlertmanagerMatcherStrategy).join(' or ')}`, default: AlertmanagerMatcherStrategy.ON_NAMESPACE },
   { name: 'secrets-dir', value: 'DIR', help: 'alertmanager-config: where the Secrets are mounted, one folder per Secret', default: DEFAULT_SECRETS_DIR },
@@ -166,7 +166,8 @@ const FIELD_FLAGS: { [field: string]: string } = {
 /** The CLI's usage text. */
 export function usage(): string {
   const lines = ['Usage: cdk8s-robustmq-observability <command> [flags]', '', 'Commands:'];
-  for (const [c, help] of Object.entries(COMMANDS)) lines.push(`  ${c.padEnd(12)}${help}`);
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 1;
+  for (const [c, help] of Object.entries(COMMANDS)) lines.push(`  ${c.padEnd(width)}${help}`);
   lines.push('', 'Flags (every command takes the stack flags, so all outputs describe the same stack):');
   for (const f of FLAGS) {
     const left = `  --${f.name}${f.value ? ` ${f.value}` : ''}`;

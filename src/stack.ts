@@ -9,6 +9,7 @@ import { DEFAULT_CLUSTER_NAME, DEFAULT_REPLICAS } from './robustmq/target';
 import { AlertmanagerMatcherStrategy, RobustMqAlertRoutingOptions } from './routing/alert-routing';
 import { AlertReceiver, receiverFromSpec } from './routing/receivers';
 import { JaegerStorage } from './tracing/facts';
+import { invalid } from './validation/errors';
 
 /**
  * The options of the default stack: what the CLI's flags and the example app set.
@@ -167,7 +168,7 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       indexTemplateJob: o.indexTemplateJob,
       networkPolicy: { enabled: o.networkPolicy },
     },
-    routing: stackRouting(o),
+    routing: stackRouting(chart, o),
     tracing: {
       enabled: o.tracing,
       storage: o.jaegerStorage,
@@ -179,11 +180,11 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
 }
 
 /** The routing of the default stack's options: receivers 'critical' and 'warning' from their specs. */
-function stackRouting(o: StackOptions): RobustMqAlertRoutingOptions | undefined {
+function stackRouting(chart: Chart, o: StackOptions): RobustMqAlertRoutingOptions | undefined {
   if (o.criticalReceiver === undefined) return undefined;
   const receiver = (name: string, spec: string): AlertReceiver => {
     const r = receiverFromSpec(name, spec);
-    if (r.receiver === undefined) throw new Error(`${name}Receiver '${spec}' ${r.problem}`);
+    if (r.receiver === undefined) invalid(chart, 'StackOptions', `${name}Receiver`, spec, r.problem!);
     return r.receiver;
   };
   const receivers = [receiver('critical', o.criticalReceiver), ...(o.warningReceiver ? [receiver('warning', o.warningReceiver)] : [])];

@@ -1,10 +1,9 @@
+import { AlertReceiverKind, ReceiverModel } from './receivers';
 import { CLUSTER_OUTAGE } from '../alerts/definitions';
 import { AlertSeverity } from '../alerts/engine';
-import { RuleFile } from '../alerts/rule-file';
-import { PromtoolTestFile } from '../alerts/rule-file';
+import { PromtoolTestFile, RuleFile } from '../alerts/rule-file';
 import * as checks from '../validation/checks';
 import { Problem } from '../validation/errors';
-import { AlertReceiverKind, ReceiverModel } from './receivers';
 
 /**
  * The routing as data, from which both renderers (render.ts: the AlertmanagerConfig spec and a
@@ -113,7 +112,7 @@ function secretRefProblem(value: string, what: 'name' | 'key'): Problem {
 function receiverProblems(r: ReceiverModel, fail: Fail, index: number): void {
   const at = `receivers[${index}]`;
   if (!RECEIVER_NAME.test(r.name)) fail(`${at}.name`, r.name, 'must be 1 to 63 letters, digits, \'_\', \'.\' or \'-\', starting with a letter or digit');
-  if (r.name === NULL_RECEIVER) fail(`${at}.name`, r.name, `is the receiver that notifies no one (info alerts): give another name`);
+  if (r.name === NULL_RECEIVER) fail(`${at}.name`, r.name, 'is the receiver that notifies no one (info alerts): give another name');
   for (const [field, ref] of Object.entries(r.secrets)) {
     const p = secretRefProblem(ref.name, 'name');
     if (p) fail(`${at}.${field}.name`, ref.name, p);

@@ -33,7 +33,10 @@ function crdReceiver(r: ReceiverModel): Json {
       return {
         name: r.name,
         emailConfigs: [{
-          to: s.to, from: s.from, smarthost: s.smarthost, authUsername: s.authUsername,
+          to: s.to,
+          from: s.from,
+          smarthost: s.smarthost,
+          authUsername: s.authUsername,
           authPassword: r.secrets.authPassword ? ref(r.secrets.authPassword) : undefined,
         }],
       };
@@ -90,7 +93,10 @@ function amReceiver(r: ReceiverModel, secretsDir: string): Json {
       return {
         name: r.name,
         email_configs: [{
-          to: s.to, from: s.from, smarthost: s.smarthost, auth_username: s.authUsername,
+          to: s.to,
+          from: s.from,
+          smarthost: s.smarthost,
+          auth_username: s.authUsername,
           auth_password_file: r.secrets.authPassword ? file(r.secrets.authPassword) : undefined,
         }],
       };

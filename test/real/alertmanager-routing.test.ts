@@ -55,7 +55,8 @@ describe('a real Alertmanager with the routing', () => {
 
     // The labels the rules fire with.
     const alerts = routedAlerts(o.ruleGroups(), o.ruleTests('x.yaml'));
-    const labelsOf = (name: string, extra: { [k: string]: string } = {}) => ({ ...alerts.find((a) => a.name === name)!.labels, alertname: name, ...extra });
+    const labelsOf = (name: string, extra: { [k: string]: string } = {}): { [k: string]: string } =>
+      ({ ...alerts.find((a) => a.name === name)!.labels, alertname: name, ...extra });
     const cluster = labelsOf('RobustMQClusterDown').cluster;
     const posted = [
       labelsOf('RobustMQClusterDown'),
