@@ -15,8 +15,13 @@ export const DEFAULT_SECRETS_DIR = '/etc/alertmanager/secrets';
 
 type Json = { [key: string]: unknown };
 
+/**
+ * A CRD matcher. Equality leaves `matchType` out: the operator reads a matcher without one as
+ * name="value" (pkg/alertmanager/amcfg.go:1682-1692 at v0.93.0), and a bare `=` in YAML is YAML 1.1's
+ * value tag, which PyYAML-based tools (checkov) cannot load, dropping the whole file.
+ */
 function crdMatcher(m: Matcher): Json {
-  return { name: m.name, value: m.value, matchType: m.regex ? '=~' : '=' };
+  return m.regex ? { name: m.name, value: m.value, matchType: '=~' } : { name: m.name, value: m.value };
 }
 
 function crdReceiver(r: ReceiverModel): Json {

@@ -57,9 +57,9 @@ describe('the AlertmanagerConfig objects', () => {
       receiver: 'null',
       groupBy: ['cluster', 'alertname'],
       routes: [
-        { matchers: [{ name: 'severity', value: 'critical', matchType: '=' }], receiver: 'pager' },
-        { matchers: [{ name: 'severity', value: 'warning', matchType: '=' }], receiver: 'chat' },
-        { matchers: [{ name: 'severity', value: 'info', matchType: '=' }], receiver: 'null' },
+        { matchers: [{ name: 'severity', value: 'critical' }], receiver: 'pager' },
+        { matchers: [{ name: 'severity', value: 'warning' }], receiver: 'chat' },
+        { matchers: [{ name: 'severity', value: 'info' }], receiver: 'null' },
       ],
     });
     // The CRD's own field names (slackConfigs[].apiURL), as the imported types write them.
@@ -71,7 +71,7 @@ describe('the AlertmanagerConfig objects', () => {
       { name: 'mail', emailConfigs: [{ to: 'ops@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', authUsername: 'am', authPassword: { name: SECRET, key: 'smtp-password' } }] },
     ]);
     expect(spec.inhibitRules[0]).toEqual({
-      sourceMatch: [{ name: 'alertname', value: CLUSTER_OUTAGE.cause, matchType: '=' }],
+      sourceMatch: [{ name: 'alertname', value: CLUSTER_OUTAGE.cause }],
       targetMatch: [{ name: 'alertname', value: 'RobustMQNodeDown|RobustMQPodsMissing|RobustMQMetricsAbsent|RobustMQScrapeSlow', matchType: '=~' }],
       equal: ['cluster', 'namespace'],
     });
