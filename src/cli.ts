@@ -11,6 +11,9 @@ import { writeHelmChart } from './helm';
 import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_LOG_TEMPLATE_PRIORITY } from './logging/es-template';
 import { FluentBit, FluentBitConfigFormat } from './logging/fluent-bit';
 import { ClientProtocol, RobustMqLogLevel } from './robustmq/facts';
+import { AlertmanagerMatcherStrategy } from './routing/alert-routing';
+import { SPEC_RECEIVER_KINDS, receiverFromSpec } from './routing/receivers';
+import { DEFAULT_SECRETS_DIR } from './routing/render';
 import { DEFAULT_STACK_OPTIONS, STACK_CHART, StackOptions, buildStack } from './stack';
 import { JaegerStorage } from './tracing/facts';
 import * as checks from './validation/checks';
@@ -35,11 +38,12 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
-type Command = 'synth' | 'rules' | 'rule-tests' | 'es-template';
+type Command = 'synth' | 'rules' | 'rule-tests' | 'es-template' | 'alertmanager-config';
 const COMMANDS: { [c in Command]: string } = {
   'synth': `write the stack as Kubernetes YAML (--out DIR, default ${DEFAULT_MANIFEST_DIR})`,
   'rules': 'write the alert and recording rules as a plain Prometheus rule file (--out FILE, default stdout)',
   'rule-tests': 'write promtool unit tests for every alert (--out FILE, default stdout)',
+  'alertmanager-config': 'write the alert routing as a plain alertmanager.yml, secrets read from files under --secrets-dir (needs --critical-receiver; --out FILE, default stdout)',
   'es-template': 'write the index template and retention policy (ILM; ISM with --log-backend opensearch) as JSON, keyed by the path to PUT each to (--out FILE, default stdout)',
 };
 
@@ -93,6 +97,10 @@ const FLAGS: FlagSpec[] = [
   { name: 'no-tracing', value: '', help: 'deploy no Jaeger and set no OpenTelemetry variables' },
   { name: 'jaeger-storage', value: 'KIND', help: 'Jaeger span storage: memory, badger or elasticsearch', default: DEFAULT_STACK_OPTIONS.jaegerStorage },
   { name: 'jaeger-namespace', value: 'NS', help: 'namespace of Jaeger', default: DEFAULT_STACK_OPTIONS.jaegerNamespace },
+  { name: 'critical-receiver', value: 'KIND:SECRET/KEY', help: `route the alerts (AlertmanagerConfig): critical alerts page this receiver, KIND ${SPEC_RECEIVER_KINDS.join(', ')}, its URL or routing key in that Secret key`, default: 'no routing' },
+  { name: 'warning-receiver', value: 'KIND:SECRET/KEY', help: 'warning alerts go to this receiver (info alerts go nowhere)', default: 'the critical receiver' },
+  { name: 'alertmanager-matcher-strategy', value: 'TYPE', help: `the Alertmanager's alertmanagerConfigMatcherStrategy: ${Object.values(AlertmanagerMatcherStrategy).join(' or ')}`, default: AlertmanagerMatcherStrategy.ON_NAMESPACE },
+  { name: 'secrets-dir', value: 'DIR', help: 'alertmanager-config: where the Secrets are mounted, one folder per Secret', default: DEFAULT_SECRETS_DIR },
   { name: 'format', value: 'FORMAT', help: "synth: 'plain' YAML files or a 'helm' chart directory", default: 'plain' },
   { name: 'chart-version', value: 'VERSION', help: 'synth --format helm: the chart\'s SemVer version', default: 'the library\'s version' },
   { name: 'rules-file', value: 'PATH', help: 'rule-tests: the rule file as the tests name it', default: 'robustmq-rules.yaml' },
@@ -129,6 +137,9 @@ const FLAG_READERS: { [flag: string]: string[] } = {
   'no-index-template-job': ['no-logs'],
   'jaeger-storage': ['no-tracing'],
   'jaeger-namespace': ['no-tracing'],
+  'critical-receiver': ['no-alerts'],
+  'warning-receiver': ['no-alerts'],
+  'alertmanager-matcher-strategy': ['no-alerts'],
 };
 
 /** Construct fields whose refusal the CLI reports under the flag that set them. */
@@ -155,7 +166,8 @@ const FIELD_FLAGS: { [field: string]: string } = {
 /** The CLI's usage text. */
 export function usage(): string {
   const lines = ['Usage: cdk8s-robustmq-observability <command> [flags]', '', 'Commands:'];
-  for (const [c, help] of Object.entries(COMMANDS)) lines.push(`  ${c.padEnd(12)}${help}`);
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 1;
+  for (const [c, help] of Object.entries(COMMANDS)) lines.push(`  ${c.padEnd(width)}${help}`);
   lines.push('', 'Flags (every command takes the stack flags, so all outputs describe the same stack):');
   for (const f of FLAGS) {
     const left = `  --${f.name}${f.value ? ` ${f.value}` : ''}`;
@@ -352,6 +364,13 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
   if (flags.has('no-tracing')) o.tracing = false;
   text('jaeger-storage', (v) => tracingChecks.jaegerStorage(v), (v) => { o.jaegerStorage = v as JaegerStorage; });
   text('jaeger-namespace', (v) => tracingChecks.jaegerNamespace(v), (v) => { o.jaegerNamespace = v; });
+  text('critical-receiver', (v) => receiverFromSpec('critical', v).problem, (v) => { o.criticalReceiver = v; });
+  text('warning-receiver', (v) => receiverFromSpec('warning', v).problem, (v) => { o.warningReceiver = v; });
+  text('alertmanager-matcher-strategy', (v) => checks.oneOf(v, Object.values(AlertmanagerMatcherStrategy)),
+    (v) => { o.alertmanagerMatcherStrategy = v as AlertmanagerMatcherStrategy; });
+  for (const f of ['warning-receiver', 'alertmanager-matcher-strategy']) {
+    if (flags.has(f) && !flags.has('critical-receiver')) throw new FlagError(`--${f} has no effect without --critical-receiver: give --critical-receiver too`);
+  }
   return o;
 }
 
@@ -399,6 +418,13 @@ export function main(argv: string[], io: CliIo = {
       if (format !== 'helm') throw new FlagError('--chart-version has no effect without --format helm: leave one of them out');
       flagProblem('chart-version', chartVersion, /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(chartVersion)
         ? undefined : 'must be a SemVer 2 version such as 1.2.3');
+    }
+    if (flags.has('secrets-dir') && command !== 'alertmanager-config') {
+      throw new FlagError(`--secrets-dir is only for 'alertmanager-config', not '${command}'`);
+    }
+    if (flags.has('secrets-dir')) {
+      const dir = stringFlag(flags, 'secrets-dir')!;
+      flagProblem('secrets-dir', dir, dir.startsWith('/') ? undefined : 'must be an absolute path (Alertmanager reads the files from it)');
     }
     if (flags.has('rules-file') && command !== 'rule-tests') {
       throw new FlagError(`--rules-file is only for 'rule-tests', not '${command}'`);
@@ -460,6 +486,12 @@ export function main(argv: string[], io: CliIo = {
     }
     if (options.alerts === false) {
       throw new FlagError(`--no-alerts leaves '${command}' nothing to write`);
+    }
+    if (command === 'alertmanager-config') {
+      if (options.criticalReceiver === undefined) throw new FlagError(`'${command}' needs --critical-receiver: there is no routing without a receiver`);
+      const { observability } = buildStack(new App({ outdir: path.resolve(DEFAULT_MANIFEST_DIR) }), options);
+      writeOut(io, out, observability.routing!.alertmanagerConfigYaml(stringFlag(flags, 'secrets-dir')));
+      return 0;
     }
     // The rules of every PrometheusRule of the stack: RobustMQ's, then Jaeger's with tracing.
     const { observability } = buildStack(new App({ outdir: path.resolve(DEFAULT_MANIFEST_DIR) }), options);

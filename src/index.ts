@@ -36,6 +36,12 @@ export { OtlpExport, OtlpExportOptions, OtlpProtocol, OtelExportEnv } from './tr
 export { FluentBit, FluentBitProps, FluentBitConfigFormat, ContainerLogFormat, ElasticsearchSecretKeys } from './logging/fluent-bit';
 export { ElasticsearchQuery, ErrorsByComponentOptions, LogFilterOptions } from './logging/es-query';
 export {
+  RobustMqAlertRouting, RobustMqAlertRoutingProps, RobustMqAlertRoutingOptions, AlertmanagerMatcherStrategy, AlertInhibition,
+} from './routing/alert-routing';
+export {
+  AlertReceiver, AlertReceiverKind, WebhookReceiverOptions, SlackReceiverOptions, PagerDutyReceiverOptions, EmailReceiverOptions,
+} from './routing/receivers';
+export {
   RobustMqObservability, RobustMqObservabilityProps, ObservabilityAlertsOptions, ObservabilityDashboardsOptions,
   ObservabilityDatasourcesOptions, ObservabilityLogsOptions, ObservabilityTracingOptions,
 } from './observability';

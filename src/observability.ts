@@ -12,6 +12,7 @@ import { RobustMqServiceMonitor } from './metrics/service-monitor';
 import { ServiceScrapeTarget } from './metrics/target';
 import { RobustMqCluster, RobustMqClusterProps } from './robustmq/cluster';
 import { IRobustMqTarget, importRobustMqTarget } from './robustmq/target';
+import { RobustMqAlertRouting, RobustMqAlertRoutingOptions } from './routing/alert-routing';
 import { Jaeger, JaegerProps, JaegerStorage } from './tracing/jaeger';
 import { JaegerAlerts } from './tracing/jaeger-alerts';
 import { OtlpExport } from './tracing/otel';
@@ -170,6 +171,14 @@ export interface RobustMqObservabilityProps {
    * @default - Jaeger v2 with memory storage
    */
   readonly tracing?: ObservabilityTracingOptions;
+  /**
+   * Route the stack's alerts (RobustMQ's, the log agent's, Jaeger's) with AlertmanagerConfig
+   * objects: receivers, severity routes, inhibitions. The selector defaults to the monitors'
+   * discovery labels.
+   *
+   * @default - no routing
+   */
+  readonly routing?: RobustMqAlertRoutingOptions;
 }
 
 /**
@@ -201,6 +210,8 @@ export class RobustMqObservability extends Construct {
   public readonly jaeger?: Jaeger;
   /** Jaeger's alerts, when Jaeger is deployed here and alerts are on. */
   public readonly jaegerAlerts?: JaegerAlerts;
+  /** The alert routing, when `routing` is given. */
+  public readonly routing?: RobustMqAlertRouting;
   /** The namespace of the monitoring parts. */
   public readonly monitoringNamespace: string;
 
@@ -307,6 +318,17 @@ export class RobustMqObservability extends Construct {
       }
       // RobustMQ v0.4.11 emits no spans yet: the variables are in place for the release that does.
       if (this.cluster) OtlpExport.toJaeger(this.jaeger).applyToCluster(this.cluster);
+    }
+
+    if (props.routing !== undefined) {
+      if (!this.alerts) invalid(this, KIND, 'routing', 'set', 'needs the alerts: with alerts.enabled false there is nothing to route');
+      this.routing = new RobustMqAlertRouting(this, 'Routing', {
+        ...props.routing,
+        alerts: this.ruleSources(),
+        clusterLabel: this.serviceMonitor.clusterLabel,
+        alertmanagerConfigSelector: props.routing.alertmanagerConfigSelector ?? this.serviceMonitor.discoveryLabels,
+        name: props.routing.name ?? `${clusterName}-alert-routing`,
+      });
     }
 
     // The engine the logs are in decides the logs datasource's plugin and the logs dashboard's

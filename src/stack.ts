@@ -6,7 +6,10 @@ import { DEFAULT_SCRAPE_INTERVAL, DEFAULT_SCRAPE_TIMEOUT } from './metrics/scrap
 import { RobustMqObservability } from './observability';
 import { ClientProtocol, DEFAULT_CLIENT_PROTOCOLS, ROBUSTMQ_DEFAULT_VERSION, RobustMqLogLevel } from './robustmq/facts';
 import { DEFAULT_CLUSTER_NAME, DEFAULT_REPLICAS } from './robustmq/target';
+import { AlertmanagerMatcherStrategy, RobustMqAlertRoutingOptions } from './routing/alert-routing';
+import { AlertReceiver, receiverFromSpec } from './routing/receivers';
 import { JaegerStorage } from './tracing/facts';
+import { invalid } from './validation/errors';
 
 /**
  * The options of the default stack: what the CLI's flags and the example app set.
@@ -65,6 +68,12 @@ export interface StackOptions {
   readonly tracing: boolean;
   readonly jaegerStorage: JaegerStorage;
   readonly jaegerNamespace: string;
+  /** Alert routing: the receiver critical alerts page, `KIND:SECRET/KEY` (webhook, slack, pagerduty); none: no routing. */
+  readonly criticalReceiver?: string;
+  /** The receiver warning alerts go to, `KIND:SECRET/KEY`; none: the critical receiver. */
+  readonly warningReceiver?: string;
+  /** The Alertmanager's alertmanagerConfigMatcherStrategy the routing is written for. */
+  readonly alertmanagerMatcherStrategy?: AlertmanagerMatcherStrategy;
 }
 
 /** The defaults of the default stack. */
@@ -159,6 +168,7 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       indexTemplateJob: o.indexTemplateJob,
       networkPolicy: { enabled: o.networkPolicy },
     },
+    routing: stackRouting(chart, o),
     tracing: {
       enabled: o.tracing,
       storage: o.jaegerStorage,
@@ -167,4 +177,24 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
     },
   });
   return { chart, observability };
+}
+
+/** The routing of the default stack's options: receivers 'critical' and 'warning' from their specs. */
+function stackRouting(chart: Chart, o: StackOptions): RobustMqAlertRoutingOptions | undefined {
+  if (o.criticalReceiver === undefined) return undefined;
+  const receiver = (name: string, spec: string): AlertReceiver => {
+    const r = receiverFromSpec(name, spec);
+    if (r.receiver === undefined) invalid(chart, 'StackOptions', `${name}Receiver`, spec, r.problem!);
+    return r.receiver;
+  };
+  const receivers = [receiver('critical', o.criticalReceiver), ...(o.warningReceiver ? [receiver('warning', o.warningReceiver)] : [])];
+  const strategy = o.alertmanagerMatcherStrategy ?? AlertmanagerMatcherStrategy.ON_NAMESPACE;
+  return {
+    receivers,
+    criticalReceiver: 'critical',
+    warningReceiver: o.warningReceiver ? 'warning' : undefined,
+    matcherStrategy: strategy,
+    // Without the operator's namespace matcher one config sees every alert: it goes with the monitoring parts.
+    namespace: strategy === AlertmanagerMatcherStrategy.NONE ? o.monitoringNamespace : undefined,
+  };
 }

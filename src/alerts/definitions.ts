@@ -56,6 +56,11 @@ export interface AlertContext {
 export interface AlertDefinition extends EngineAlertDefinition<AlertContext> {
   readonly group: AlertGroup;
   readonly dashboard: DashboardKey;
+  /**
+   * Its part in a cluster outage, for inhibition (src/routing): the `cause` (the cluster is down)
+   * silences the `symptom`s of the same cluster (the per-pod and scrape alerts it sets off).
+   */
+  readonly outage?: 'cause' | 'symptom';
 }
 
 /** A recording rule over the cluster's series. */
@@ -305,6 +310,7 @@ function volumeRatioAlert(name: string, severity: AlertSeverity, threshold: numb
 export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
   {
     name: 'RobustMQClusterDown',
+    outage: 'cause',
     group: 'cluster',
     severity: AlertSeverity.CRITICAL,
     for: '1m',
@@ -337,6 +343,7 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
   },
   {
     name: 'RobustMQNodeDown',
+    outage: 'symptom',
     group: 'cluster',
     severity: AlertSeverity.WARNING,
     for: '5m',
@@ -354,6 +361,7 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
   },
   {
     name: 'RobustMQPodsMissing',
+    outage: 'symptom',
     group: 'cluster',
     severity: AlertSeverity.WARNING,
     for: '10m',
@@ -379,6 +387,7 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
   },
   {
     name: 'RobustMQMetricsAbsent',
+    outage: 'symptom',
     group: 'scrape',
     severity: AlertSeverity.WARNING,
     for: '10m',
@@ -403,6 +412,7 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
   },
   {
     name: 'RobustMQScrapeSlow',
+    outage: 'symptom',
     group: 'scrape',
     severity: AlertSeverity.WARNING,
     for: '15m',
@@ -898,3 +908,12 @@ export const ALL_ALERT_DEFINITIONS: readonly AlertDefinition[] = [...ALERT_DEFIN
 
 /** The names of all alerts. */
 export const ALERT_NAMES: readonly string[] = ALL_ALERT_DEFINITIONS.map((a) => a.name);
+
+/**
+ * The alerts of a cluster outage: the one that says the cluster is down, and the per-pod and scrape
+ * alerts it sets off (which routing inhibits while it fires). Read from the definitions' `outage`.
+ */
+export const CLUSTER_OUTAGE: { readonly cause: string; readonly symptoms: readonly string[] } = {
+  cause: ALERT_DEFINITIONS.find((d) => d.outage === 'cause')!.name,
+  symptoms: ALERT_DEFINITIONS.filter((d) => d.outage === 'symptom').map((d) => d.name),
+};

@@ -36,6 +36,8 @@ export interface PrometheusOptions {
   readonly scrapeTimeout?: string;
   /** How long it may run before it is killed. @default 120 s */
   readonly deadlineMs?: number;
+  /** An Alertmanager to send the firing alerts to, `host:port`. @default - none */
+  readonly alertmanager?: string;
 }
 
 
@@ -52,6 +54,7 @@ export class PrometheusServer {
     const config = {
       global: { scrape_interval: options.scrapeInterval ?? '1s', scrape_timeout: options.scrapeTimeout ?? '900ms', evaluation_interval: '1s' },
       rule_files: typeof ruleFiles === 'string' ? [ruleFiles] : ruleFiles,
+      ...(options.alertmanager ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [options.alertmanager] }] }] } } : {}),
       scrape_configs: [...jobs.values()].map((ts, i) => ({
         // The `job` label comes from the target's labels, which win over the job name (scrape/target.go PopulateDiscoveredLabels).
         job_name: `scrape-${i}`,

@@ -27,6 +27,9 @@ export const VARIANTS: Array<[string, (app: App) => void]> = [
   ['OpenSearch logs with daily indices and ISM retention', stackVariant('os', {
     logBackend: SearchEngine.OPENSEARCH, elasticsearchUrl: 'https://opensearch.logging.svc:9200', elasticsearchSecret: 'os-credentials', elasticsearchDailyIndices: true,
   })],
+  ['alert routing: an AlertmanagerConfig in each namespace the alerts carry', stackVariant('routing', {
+    criticalReceiver: 'pagerduty:alertmanager-receivers/pagerduty-routing-key', warningReceiver: 'slack:alertmanager-receivers/slack-url',
+  })],
   ['a bring-your-own RobustMQ', (app) => {
     const chart = new Chart(app, 'byo', { namespace: 'byo-monitoring' });
     new RobustMqObservability(chart, 'stack', {
