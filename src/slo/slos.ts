@@ -142,13 +142,14 @@ export class RobustMqSlos extends Construct {
   }
 
   /**
-   * The page tier's promtool tests alone (hours of input): the part of the SLO tests that the
-   * stack's merged test file, evaluated every minute for the other alerts, carries.
+   * The tests of the page tier's quick pair alone (hours of input, not days): the part of the
+   * SLO tests that the stack's merged test file carries, which is evaluated every minute for
+   * the other alerts' `for` boundaries.
    *
    * @param ruleFile the rule file's path as the test file names it
    */
-  public pageRuleTests(ruleFile: string): PromtoolTestFile {
-    return this.testFile(ruleFile, 'page');
+  public quickRuleTests(ruleFile: string): PromtoolTestFile {
+    return this.testFile(ruleFile, 'page-quick');
   }
 
   private testFile(ruleFile: string, tiers: TestTiers): PromtoolTestFile {

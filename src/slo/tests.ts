@@ -102,8 +102,8 @@ interface SloCase {
   readonly fired: TierModel[];
 }
 
-/** Which tiers may be tested: all, or the page tier alone (hours, not days, of input). */
-export type TestTiers = 'all' | 'page';
+/** Which pairs are tested: all, or the page tier's quick pair alone (hours, not days, of input). */
+export type TestTiers = 'all' | 'page-quick';
 
 /**
  * The cases of one SLO. A case's clean history before its burn is the shortest of none, the
@@ -119,9 +119,10 @@ function sloCases(slo: SloModel, tiers: TestTiers): SloCase[] {
   const longest = Math.max(...pairs.map((p) => minutes(p.longWindow)));
   const out: SloCase[] = [];
   for (const tier of slo.tiers) {
-    if (tiers === 'page' && tier.tier !== 'page') continue;
+    if (tiers === 'page-quick' && tier.tier !== 'page') continue;
     const tierLongest = Math.max(minutes(tier.quick.longWindow), minutes(tier.slow.longWindow));
     for (const [pairName, pair] of [['quick', tier.quick], ['slow', tier.slow]] as const) {
+      if (tiers === 'page-quick' && pairName !== 'quick') continue;
       const long = minutes(pair.longWindow);
       const short = minutes(pair.shortWindow);
       const what = `${tier.tier} ${pairName} pair (${pair.factor}x over ${pair.longWindow} and ${pair.shortWindow})`;
