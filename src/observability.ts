@@ -12,7 +12,7 @@ import { RobustMqServiceMonitor } from './metrics/service-monitor';
 import { ServiceScrapeTarget } from './metrics/target';
 import { RobustMqCluster, RobustMqClusterProps } from './robustmq/cluster';
 import { IRobustMqTarget, importRobustMqTarget } from './robustmq/target';
-import { RobustMqSlos, RobustMqSlosProps } from './slo/slos';
+import { RobustMqSloOptions, RobustMqSlos } from './slo/slos';
 import { Jaeger, JaegerProps, JaegerStorage } from './tracing/jaeger';
 import { JaegerAlerts } from './tracing/jaeger-alerts';
 import { OtlpExport } from './tracing/otel';
@@ -33,7 +33,7 @@ export interface ObservabilityAlertsOptions extends AlertTuning {
 }
 
 /** Options of the SLO part. */
-export interface ObservabilitySlosOptions extends Omit<RobustMqSlosProps, 'monitor'> {
+export interface ObservabilitySlosOptions extends RobustMqSloOptions {
   /**
    * Emit the SLOs' PrometheusRule (recording rules and burn-rate alerts).
    *

@@ -96,3 +96,18 @@ export function probeSlos(m: ProbeSloMetrics): Slo[] {
     },
   ];
 }
+
+/** The library's SLOs as static factories (for jsii languages, which have no free functions). */
+export class RobustMqBuiltInSlos {
+  /** The broker-side SLOs of the cluster a monitor scrapes (see `builtInSlos`). */
+  public static broker(monitor: IRobustMqMonitor): Slo[] {
+    return builtInSlos(monitor);
+  }
+
+  /** A synthetic MQTT probe's availability and latency SLOs (see `probeSlos`). */
+  public static probe(metrics: ProbeSloMetrics): Slo[] {
+    return probeSlos(metrics);
+  }
+
+  private constructor() {}
+}

@@ -15,10 +15,8 @@ import { check, invalid } from '../validation/errors';
 
 const KIND = 'RobustMqSlos';
 
-/** Properties of RobustMqSlos. */
-export interface RobustMqSlosProps {
-  /** The monitor that scrapes the cluster: the built-in SLOs select its series, the PrometheusRule carries its discovery labels. */
-  readonly monitor: IRobustMqMonitor;
+/** What the SLOs are and where their rules go (RobustMqSlosProps without the monitor). */
+export interface RobustMqSloOptions {
   /**
    * Include the built-in broker SLOs (`builtInSlos()`: PUBLISH handling latency).
    *
@@ -61,6 +59,12 @@ export interface RobustMqSlosProps {
    * @default - the monitor's discovery labels
    */
   readonly ruleLabels?: { [key: string]: string };
+}
+
+/** Properties of RobustMqSlos. */
+export interface RobustMqSlosProps extends RobustMqSloOptions {
+  /** The monitor that scrapes the cluster: the built-in SLOs select its series, the PrometheusRule carries its discovery labels. */
+  readonly monitor: IRobustMqMonitor;
 }
 
 /**

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Yaml } from 'cdk8s';
 import { RuleFiles } from '../../src/alerts/rule-file';
+import { main } from '../../src/cli';
+import { RobustMqObservability, RobustMqObservabilityProps } from '../../src/observability';
 import { RobustMqServiceMonitor } from '../../src/metrics/service-monitor';
 import { ServiceScrapeTarget } from '../../src/metrics/target';
 import { RobustMqCluster } from '../../src/robustmq/cluster';
@@ -142,6 +144,41 @@ describe('RobustMqSlos', () => {
         /slos\[0\]\.alerting\.name 'RobustMQAVeryLongServiceLevelObjectiveNameBudgetBurn' must be CamelCase starting with 'RobustMQ', at most 40 characters/);
       refuse(() => make({ slos: [ratio(0.99, { name: 'publish-latency' })] }), /slos 'publish-latency' must name each SLO once/);
     });
+  });
+});
+
+describe('in RobustMqObservability and the CLI', () => {
+  test('on with the alerts, off without them or with enabled false; user SLOs added to the built-in one; rules and tests in the stack\'s files', () => {
+    const build = (props: RobustMqObservabilityProps) => new RobustMqObservability(new Chart(new App(), 'c', { namespace: 'robustmq' }), 'stack', props);
+    const on = build({ slos: { slos: probeSlos(PROBE) } });
+    expect(on.slos?.sloNames).toEqual(['publish-latency', 'probe-availability', 'probe-latency']);
+    expect(on.slos?.namespace).toBe('monitoring');
+    const groups = on.ruleGroups().groups.map((g) => g.name);
+    expect(groups).toEqual(expect.arrayContaining(['robustmq.cluster', 'sloth-slo-alerts-robustmq-robustmq-cluster-probe-latency']));
+    const tests = on.ruleTests('r.yaml');
+    expect(tests.evaluationInterval).toBe('1m');
+    const sloTests = tests.tests.filter((t) => t.name.startsWith('SLO '));
+    expect(sloTests.map((t) => t.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^SLO publish-latency, probe-latency: page quick pair .* fires at 15.84x$/)]));
+    expect(sloTests.some((t) => /ticket|slow/.test(t.name))).toBe(false);
+    expect(build({ alerts: { enabled: false } }).slos).toBeUndefined();
+    expect(build({ slos: { enabled: false } }).slos).toBeUndefined();
+    expect(build({ alerts: { enabled: false }, slos: { enabled: true } }).slos).toBeDefined();
+  });
+
+  test('--no-slos leaves the SLO rules out of rules and rule-tests; with --no-alerts it is refused as pointless', () => {
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t) };
+    expect(main(['rules'], io)).toBe(0);
+    expect(out.join('')).toContain('sloth-slo-alerts-robustmq-robustmq-cluster-publish-latency');
+    out.length = 0;
+    expect(main(['rules', '--no-slos'], io)).toBe(0);
+    expect(out.join('')).not.toContain('sloth');
+    out.length = 0;
+    expect(main(['rule-tests', '--no-slos'], io)).toBe(0);
+    expect(out.join('')).not.toContain('RobustMQPublishLatencyBudgetBurn');
+    out.length = 0;
+    expect(main(['synth', '--no-slos', '--no-alerts'], io)).toBe(2);
+    expect(out.join('')).toMatch(/--no-slos has no effect with --no-alerts/);
   });
 });
 
