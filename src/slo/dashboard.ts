@@ -102,8 +102,18 @@ export function renderSloDashboard(): Record<string, any> {
   const json = renderDashboard(sloDashboardSpec(), { clusterLabel: 'cluster', anchorMetric: SLOTH.objective });
   const datasource = json.templating.list.find((v: any) => v.type === 'datasource');
   const variable = (name: string, label: string, query: string) => ({
-    type: 'query', name, label, datasource: datasourceRef('prometheus'), query, definition: query,
-    refresh: 2, sort: 1, multi: true, includeAll: true, allValue: '.*', current: { text: 'All', value: '$__all' },
+    type: 'query',
+    name,
+    label,
+    datasource: datasourceRef('prometheus'),
+    query,
+    definition: query,
+    refresh: 2,
+    sort: 1,
+    multi: true,
+    includeAll: true,
+    allValue: '.*',
+    current: { text: 'All', value: '$__all' },
   });
   json.templating = {
     list: [

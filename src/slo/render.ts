@@ -1,7 +1,7 @@
-import { SloModel, TierModel, recordedWindows } from './slo';
 import { WINDOW_PLACEHOLDER } from './sli';
-import { goFloat } from '../alerts/template';
+import { SloModel, TierModel, recordedWindows } from './slo';
 import { Rule, RuleGroup } from '../alerts/rule-file';
+import { goFloat } from '../alerts/template';
 import { durationMs } from '../validation/duration';
 
 /**
@@ -90,15 +90,15 @@ function objectivePercent(slo: SloModel): string {
 }
 
 function windowsText(t: TierModel): string {
-  return `${goFloat(t.quick.factor)}x over ${t.quick.longWindow} and ${t.quick.shortWindow}, or ${goFloat(t.slow.factor)}x over ${t.slow.longWindow} and ${t.slow.shortWindow}`;
+  return `${goFloat(t.quick.factor)} times the sustainable rate over ${t.quick.longWindow} and ${t.quick.shortWindow}, or ${goFloat(t.slow.factor)} times over ${t.slow.longWindow} and ${t.slow.shortWindow}`;
 }
 
 /** The annotations of a tier's alert (static: promtool tests state them exactly). */
 export function tierAnnotations(slo: SloModel, tier: TierModel, dashboardUrl: string): { [key: string]: string } {
   return {
-    summary: `An SLO's error budget is burning too fast.`,
+    summary: 'An SLO\'s error budget is burning too fast.',
     description: `SLO ${slo.name} of ${slo.service} (${slo.description}; objective ${objectivePercent(slo)}% over ${slo.period}) burns its error budget `
-      + `faster than ${windowsText(tier)} times the sustainable rate: ${tier.tier === 'page' ? 'at this rate the budget is gone within days' : 'left alone, the budget runs out before the period ends'}.`,
+      + `at ${windowsText(tier)}: ${tier.tier === 'page' ? 'at this rate the budget is gone within days' : 'left alone, the budget runs out before the period ends'}.`,
     runbook_url: dashboardUrl,
   };
 }

@@ -158,7 +158,7 @@ export function recordedWindows(slo: SloModel): string[] {
  */
 export function resolveSlo(slo: Slo, field: string, service: string, known: KnownMetrics, fail: SloFail): SloModel {
   if (typeof slo.name !== 'string' || !NAME.test(slo.name)) {
-    fail(`${field}.name`, slo.name, `must be letters, digits, '-', '_' or '.', starting and ending with a letter or digit (Sloth's name rule), e.g. 'publish-latency'`);
+    fail(`${field}.name`, slo.name, 'must be letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit (Sloth\'s name rule), e.g. \'publish-latency\'');
   }
   if (typeof slo.objective !== 'number' || !(slo.objective > 0 && slo.objective < 1)) {
     fail(`${field}.objective`, slo.objective, 'must be a ratio strictly between 0 and 1, e.g. 0.999 for 99.9%');

@@ -1,6 +1,6 @@
-import { SloModel, TierModel } from './slo';
-import { SliTestSeries } from './sli';
 import { idLabels, SLOTH, tierAnnotations } from './render';
+import { SliTestSeries } from './sli';
+import { SloModel, TierModel } from './slo';
 import { PromtoolAlertRuleTest, PromtoolTest } from '../alerts/rule-file';
 import { durationMs } from '../validation/duration';
 
