@@ -99,7 +99,9 @@ export function tierAnnotations(slo: SloModel, tier: TierModel, dashboardUrl: st
     summary: 'An SLO\'s error budget is burning too fast.',
     description: `SLO ${slo.name} of ${slo.service} (${slo.description}; objective ${objectivePercent(slo)}% over ${slo.period}) burns its error budget `
       + `at ${windowsText(tier)}: ${tier.tier === 'page' ? 'at this rate the budget is gone within days' : 'left alone, the budget runs out before the period ends'}.`,
+    // No runbook panel per SLO (their names are the user's): both links open the SLO dashboard.
     runbook_url: dashboardUrl,
+    dashboard_url: dashboardUrl,
   };
 }
 

@@ -63,6 +63,12 @@ describe('RobustMqSlos', () => {
       + '(sum(rate(mqtt_packet_process_duration_ms_count{cluster="robustmq-cluster", namespace="robustmq", job="robustmq-cluster-metrics", packet="Publish"}[5m])))\n');
     expect(groups[2].rules.map((r) => [r.labels?.severity, r.labels?.sloth_severity])).toEqual([['critical', 'page'], ['warning', 'ticket']]);
     expect(slos.prometheusRule.metadata.namespace).toBe('robustmq');
+    // Both links open the SLO dashboard with this service selected.
+    for (const r of groups[2].rules) {
+      expect(r.annotations?.runbook_url).toBe('http://localhost:3000/d/robustmq-slos?var-service=robustmq-robustmq-cluster');
+      expect(r.annotations?.dashboard_url).toBe(r.annotations?.runbook_url);
+      expect(r.annotations?.summary).toBe('An SLO\'s error budget is burning too fast.');
+    }
   });
 
   test(`every tier's generated tests pass on ${promtoolVersion()}`, () => {
