@@ -1,4 +1,5 @@
-import { Sli, WINDOW_PLACEHOLDER } from './sli';
+import { Sli, WINDOW_PLACEHOLDER, leBound } from './sli';
+import { MS_BUCKETS } from '../alerts/fixture';
 import { KnownMetrics } from '../metrics/known';
 import { describeProblem, promqlProblems } from '../metrics/promql';
 import { duration, durationMs } from '../validation/duration';
@@ -166,6 +167,7 @@ export function resolveSlo(slo: Slo, field: string, service: string, known: Know
   const period = slo.period ?? '30d';
   const periodProblem = duration(period);
   if (periodProblem) fail(`${field}.period`, period, periodProblem);
+  if (!(slo.sli instanceof Sli)) fail(`${field}.sli`, slo.sli, 'must be made by Sli.fromRatio() or Sli.fromLatency()');
   const sli = slo.sli._model();
   const knownHere = known.with(slo.knownMetrics ?? []);
   if (sli.latency) {
@@ -175,6 +177,11 @@ export function resolveSlo(slo: Slo, field: string, service: string, known: Know
     const p = duration(sli.latency.threshold);
     if (p || (durationMs(sli.latency.threshold) ?? 0) >= 3600e3 * 24) {
       fail(`${field}.sli.threshold`, sli.latency.threshold, p ?? 'must be shorter than a day');
+    }
+    // RobustMQ's millisecond histograms share one set of bounds: a threshold between two selects no bucket.
+    const le = leBound(sli.latency.threshold, sli.latency.unit);
+    if (sli.latency.unit === 'milliseconds' && known.has(`${sli.latency.histogram}_bucket`) && !MS_BUCKETS.includes(Number(le))) {
+      fail(`${field}.sli.threshold`, sli.latency.threshold, `must be a bound of RobustMQ's millisecond buckets (${MS_BUCKETS.slice(0, 4).join('ms, ')}ms, ... ${MS_BUCKETS[MS_BUCKETS.length - 1]}ms): between two bounds it selects no bucket`);
     }
   }
   for (const [key, query] of [['errorQuery', sli.errorQuery], ['totalQuery', sli.totalQuery]] as const) {

@@ -149,6 +149,11 @@ describe('RobustMqSlos', () => {
       refuse(() => make({ slos: [ratio(0.99, { name: 'a-very-long-service-level-objective-name' })] }),
         /slos\[0\]\.alerting\.name 'RobustMQAVeryLongServiceLevelObjectiveNameBudgetBurn' must be CamelCase starting with 'RobustMQ', at most 40 characters/);
       refuse(() => make({ slos: [ratio(0.99, { name: 'publish-latency' })] }), /slos 'publish-latency' must name each SLO once/);
+      refuse(() => make({ slos: [{ name: 'lat', objective: 0.99, sli: Sli.fromLatency({ histogram: 'mqtt_packet_process_duration_ms', threshold: '100ms' }) }] }),
+        /slos\[0\]\.sli\.threshold '100ms' must be a bound of RobustMQ's millisecond buckets \(1ms, 2ms, 4ms, 8ms, \.\.\. 524288ms\)/);
+      expect(make({ slos: [{ name: 'lat', objective: 0.99, sli: Sli.fromLatency({ histogram: 'mqtt_packet_process_duration_ms', threshold: '128ms' }) }] }).sloNames).toContain('lat');
+      refuse(() => make({ slos: [{ name: 'no-sli', objective: 0.99, sli: { errorQuery: 'x', totalQuery: 'y' } as unknown as Sli }] }),
+        /slos\[0\]\.sli '.*' must be made by Sli\.fromRatio\(\) or Sli\.fromLatency\(\)/);
     });
   });
 });
