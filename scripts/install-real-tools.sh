@@ -7,6 +7,8 @@
 #   kube-apiserver, kubectl     built from the k8s.io/kubernetes Go module (staging modules replaced
 #                               by their published v0.x versions), with Debian's etcd-server
 #   checkov                     from PyPI, in a virtualenv
+#   sloth                       built from the github.com/slok/sloth Go module (the SLO recording
+#                               rules of src/slo/ are compared with what it generates)
 # Binaries go to .tools/bin (gitignored) with a version stamp beside each, and are reused when the
 # stamp matches. `scripts/install-real-tools.sh prometheus jaeger` installs only those.
 # Each build's wall time is printed, so the cold and warm costs of CI can be read off its log.
@@ -24,6 +26,7 @@ ALERTMANAGER_VERSION=v0.35.0
 JAEGER_MODULE_VERSION=v1.76.0 # Jaeger 2.13.0
 KUBERNETES_VERSION=v1.34.4
 CHECKOV_VERSION=3.3.30
+SLOTH_VERSION=v0.16.0
 
 export GOFLAGS=-mod=mod
 export CGO_ENABLED=0
@@ -124,6 +127,12 @@ build_kube_apiserver() {
   cd "$root"
 }
 
+build_sloth() {
+  enter_module sloth github.com/slok/sloth "$SLOTH_VERSION"
+  go build -trimpath -ldflags "-s -w" -o "$bin/sloth" github.com/slok/sloth/cmd/sloth
+  cd "$root"
+}
+
 debian_packages() {
   local missing=()
   command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
@@ -163,6 +172,10 @@ if want kube-apiserver; then
     timed kube-apiserver build_kube_apiserver
     stamp kube-apiserver "$KUBERNETES_VERSION"
   fi
+fi
+if want sloth && ! stamp_ok sloth "$SLOTH_VERSION"; then
+  timed sloth build_sloth
+  stamp sloth "$SLOTH_VERSION"
 fi
 if want checkov && ! stamp_ok checkov "$CHECKOV_VERSION"; then
   timed checkov install_checkov

@@ -2,7 +2,7 @@
 # Installs the tools the test suite runs besides Node: promtool (and the Prometheus server)
 # from Debian's `prometheus` package, Ruby (Onigmo) from Debian's `ruby`, curl from Debian's
 # `curl`, Helm built from its Go module (scripts/install-helm.sh), and the real components of
-# scripts/install-real-tools.sh (Prometheus 3, Alertmanager, Jaeger, kube-apiserver with etcd, checkov).
+# scripts/install-real-tools.sh (Prometheus 3, Alertmanager, Jaeger, kube-apiserver with etcd, checkov, Sloth).
 # Each is skipped when already present.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -78,6 +78,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'runbook-url-pattern', value: 'URL', help: "runbook link, '{alert}' is the alert name, '{anchor}' the lower-cased name", default: "the alert's panel of the runbooks dashboard in --grafana-url" },
   { name: 'grafana-url', value: 'URL', help: "Grafana's URL for the alerts' dashboard links", default: 'http://localhost:3000' },
   { name: 'no-alerts', value: '', help: 'emit no PrometheusRule' },
+  { name: 'no-slos', value: '', help: 'emit no SLO recording rules and burn-rate alerts (built-in: PUBLISH latency)' },
   { name: 'grafana-namespace', value: 'NS', help: "namespace of the dashboard and datasource ConfigMaps (Grafana's sidecars)", default: DEFAULT_STACK_OPTIONS.grafanaNamespace },
   { name: 'grafana-folder', value: 'NAME', help: 'Grafana folder of the dashboards', default: DEFAULT_STACK_OPTIONS.grafanaFolder },
   { name: 'no-dashboards', value: '', help: 'emit no dashboard ConfigMaps' },
@@ -120,6 +121,7 @@ const FLAG_READERS: { [flag: string]: string[] } = {
   'disable-alert': ['no-alerts'],
   'runbook-url-pattern': ['no-alerts'],
   'grafana-url': ['no-alerts'],
+  'no-slos': ['no-alerts'],
   'latency-p99-threshold': ['no-alerts', 'no-dashboards'],
   'error-rate-threshold': ['no-alerts', 'no-dashboards'],
   'grafana-folder': ['no-dashboards'],
@@ -336,6 +338,7 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
   text('runbook-url-pattern', () => undefined, (v) => { o.runbookUrlPattern = v; });
   text('grafana-url', () => undefined, (v) => { o.grafanaUrl = v; });
   if (flags.has('no-alerts')) o.alerts = false;
+  if (flags.has('no-slos')) o.slos = false;
   text('grafana-namespace', (v) => checks.dnsLabel(v), (v) => { o.grafanaNamespace = v; });
   text('grafana-folder', (v) => checks.grafanaFolder(v), (v) => { o.grafanaFolder = v; });
   if (flags.has('no-dashboards')) o.dashboards = false;

@@ -21,6 +21,10 @@ export {
   RuleFile, RuleGroup, Rule, RuleFiles, PromtoolTestFile, PromtoolTest, PromtoolInputSeries, PromtoolAlertRuleTest, PromtoolExpectedAlert,
 } from './alerts/rule-file';
 export { GrafanaDashboards, GrafanaDashboardsProps } from './dashboards/grafana-dashboards';
+export { Sli, RatioSliProps, LatencySliProps } from './slo/sli';
+export { Slo, SloAlerting, BurnRateTier, BurnRateWindows } from './slo/slo';
+export { RobustMqSlos, RobustMqSlosProps, RobustMqSloOptions } from './slo/slos';
+export { RobustMqBuiltInSlos, ProbeSloMetrics } from './slo/built-in';
 export { GrafanaDatasources, GrafanaDatasourcesProps, ProvisionedDatasource } from './dashboards/grafana-datasources';
 export { DashboardSpec, DashboardRowSpec, PanelSpec, PanelQuerySpec, ThresholdStepSpec, PanelKind } from './dashboards/dashboard-spec';
 export {
@@ -42,7 +46,7 @@ export {
   AlertReceiver, AlertReceiverKind, WebhookReceiverOptions, SlackReceiverOptions, PagerDutyReceiverOptions, EmailReceiverOptions,
 } from './routing/receivers';
 export {
-  RobustMqObservability, RobustMqObservabilityProps, ObservabilityAlertsOptions, ObservabilityDashboardsOptions,
+  RobustMqObservability, RobustMqObservabilityProps, ObservabilityAlertsOptions, ObservabilitySlosOptions, ObservabilityDashboardsOptions,
   ObservabilityDatasourcesOptions, ObservabilityLogsOptions, ObservabilityTracingOptions,
 } from './observability';
 

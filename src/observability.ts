@@ -13,6 +13,7 @@ import { ServiceScrapeTarget } from './metrics/target';
 import { RobustMqCluster, RobustMqClusterProps } from './robustmq/cluster';
 import { IRobustMqTarget, importRobustMqTarget } from './robustmq/target';
 import { RobustMqAlertRouting, RobustMqAlertRoutingOptions } from './routing/alert-routing';
+import { RobustMqSloOptions, RobustMqSlos } from './slo/slos';
 import { Jaeger, JaegerProps, JaegerStorage } from './tracing/jaeger';
 import { JaegerAlerts } from './tracing/jaeger-alerts';
 import { OtlpExport } from './tracing/otel';
@@ -28,6 +29,16 @@ export interface ObservabilityAlertsOptions extends AlertTuning {
    * Emit the PrometheusRule (and Jaeger's, with tracing).
    *
    * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** Options of the SLO part. */
+export interface ObservabilitySlosOptions extends RobustMqSloOptions {
+  /**
+   * Emit the SLOs' PrometheusRule (recording rules and burn-rate alerts).
+   *
+   * @default - on when the alerts are
    */
   readonly enabled?: boolean;
 }
@@ -148,6 +159,13 @@ export interface RobustMqObservabilityProps {
    */
   readonly alerts?: ObservabilityAlertsOptions;
   /**
+   * SLOs: the built-in broker SLO (PUBLISH latency) and your own, with Sloth's recording rules
+   * and multi-window, multi-burn-rate alerts.
+   *
+   * @default - the built-in SLOs, when the alerts are on
+   */
+  readonly slos?: ObservabilitySlosOptions;
+  /**
    * Grafana dashboards.
    *
    * @default - the four dashboards, folder 'RobustMQ'
@@ -200,6 +218,8 @@ export class RobustMqObservability extends Construct {
   public readonly serviceMonitor: RobustMqServiceMonitor;
   /** The RobustMQ alerts and recording rules. */
   public readonly alerts?: RobustMqAlerts;
+  /** The SLOs' recording rules and burn-rate alerts. */
+  public readonly slos?: RobustMqSlos;
   /** The Grafana dashboards. */
   public readonly dashboards?: GrafanaDashboards;
   /** The Grafana datasources. */
@@ -287,6 +307,16 @@ export class RobustMqObservability extends Construct {
         // The log alerts read the agent's own metrics: none without its monitor.
         fluentBit: this.fluentBit?.serviceMonitor ? this.fluentBit : undefined,
         namespace: monitoringNamespace,
+      });
+    }
+
+    const sloOptions = props.slos ?? {};
+    if (sloOptions.enabled ?? this.alerts !== undefined) {
+      this.slos = new RobustMqSlos(this, 'Slos', {
+        grafanaUrl: alertOptions.grafanaUrl,
+        ...sloOptions,
+        monitor: this.serviceMonitor,
+        namespace: sloOptions.namespace ?? monitoringNamespace,
       });
     }
 
@@ -379,20 +409,25 @@ export class RobustMqObservability extends Construct {
   }
 
   /**
-   * The rule groups of every PrometheusRule of the stack (RobustMQ's, then Jaeger's) as one
-   * plain Prometheus rule file's content.
+   * The rule groups of every PrometheusRule of the stack (RobustMQ's, Jaeger's, then the SLOs')
+   * as one plain Prometheus rule file's content.
    */
   public ruleGroups(): RuleFile {
-    return { groups: this.ruleSources().flatMap((s) => s.ruleGroups().groups) };
+    return { groups: [...this.ruleSources(), ...(this.slos ? [this.slos] : [])].flatMap((s) => s.ruleGroups().groups) };
   }
 
   /**
-   * promtool unit tests for every alert of the stack.
+   * promtool unit tests for every alert of the stack, evaluated every minute. Of the SLO tests
+   * only the page tier's quick pair is here (the ticket tier's span days of input: they are in
+   * `slos.ruleTests()`, evaluated every 5 minutes).
    *
    * @param ruleFile the rule file's path as the test file names it
    */
   public ruleTests(ruleFile: string): PromtoolTestFile {
-    return RuleFiles.mergeTests(ruleFile, this.ruleSources().map((s) => s.ruleTests(ruleFile)));
+    return RuleFiles.mergeTests(ruleFile, [
+      ...this.ruleSources().map((s) => s.ruleTests(ruleFile)),
+      ...(this.slos ? [this.slos.quickRuleTests(ruleFile)] : []),
+    ]);
   }
 
   /**

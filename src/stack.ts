@@ -35,6 +35,8 @@ export interface StackOptions {
   readonly keepHighCardinalityMetrics: boolean;
   /** Whether to emit the PrometheusRules. */
   readonly alerts: boolean;
+  /** Whether to emit the SLOs' PrometheusRule (with the alerts only). */
+  readonly slos: boolean;
   readonly minHealthyNodes?: number;
   readonly latencyP99Threshold?: string;
   readonly errorRateThreshold?: number;
@@ -90,6 +92,7 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   scrapeTimeout: DEFAULT_SCRAPE_TIMEOUT,
   keepHighCardinalityMetrics: false,
   alerts: true,
+  slos: true,
   disabledAlerts: [],
   grafanaNamespace: 'monitoring',
   grafanaFolder: 'RobustMQ',
@@ -156,6 +159,7 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       runbookUrlPattern: o.runbookUrlPattern,
       grafanaUrl: o.grafanaUrl,
     },
+    slos: { enabled: o.alerts && o.slos },
     dashboards: { enabled: o.dashboards, namespace: o.grafanaNamespace, folder: o.grafanaFolder },
     datasources: { enabled: o.datasources, namespace: o.grafanaNamespace },
     logs: {

@@ -76,7 +76,9 @@ describe('RobustMqObservability', () => {
     const rule = objs.find((x) => x.kind === 'PrometheusRule' && x.metadata.name === 'edge-alerts');
     expect(rule.metadata.labels).toEqual({ release: 'kps' });
     expect(JSON.stringify(rule)).toContain('> 0.1');
-    expect(objs.filter((x) => x.metadata.annotations?.grafana_folder === 'Edge')).toHaveLength(5);
+    expect(objs.filter((x) => x.metadata.annotations?.grafana_folder === 'Edge')).toHaveLength(6);
+    const slos = objs.find((x) => x.kind === 'PrometheusRule' && x.metadata.name === 'edge-slos');
+    expect(slos.metadata).toEqual({ name: 'edge-slos', namespace: 'observability', labels: { release: 'kps' } });
     for (const x of objs.filter((y) => ['ServiceMonitor', 'PrometheusRule', 'DaemonSet', 'Deployment'].includes(y.kind))) {
       expect(x.metadata.namespace).toBe('observability');
     }

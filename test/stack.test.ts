@@ -13,7 +13,7 @@ function synth(): Array<{ chart: string; objects: any[] }> {
   const parts: Array<[string, IConstruct | undefined]> = [
     ['cluster', observability.cluster], ['metrics', observability.serviceMonitor], ['alerts', observability.alerts],
     ['logs', observability.fluentBit], ['tracing', observability.jaeger], ['jaeger-alerts', observability.jaegerAlerts],
-    ['dashboards', observability.dashboards], ['datasources', observability.datasources],
+    ['slos', observability.slos], ['dashboards', observability.dashboards], ['datasources', observability.datasources],
   ];
   return parts.map(([name, part]) => ({
     chart: name,
@@ -45,7 +45,7 @@ describe('the default stack', () => {
     expect(JSON.stringify(synth())).toBe(JSON.stringify(charts));
   });
 
-  test.each(['cluster', 'metrics', 'alerts', 'logs', 'tracing', 'jaeger-alerts', 'dashboards', 'datasources'])('snapshot of the %s chart', (name) => {
+  test.each(['cluster', 'metrics', 'alerts', 'logs', 'tracing', 'jaeger-alerts', 'slos', 'dashboards', 'datasources'])('snapshot of the %s chart', (name) => {
     expect(charts.find((c) => c.chart === name)!.objects).toMatchSnapshot();
   });
 });

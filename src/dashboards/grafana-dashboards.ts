@@ -12,6 +12,7 @@ import { SEARCH_ENGINES, SearchEngine } from '../elasticsearch/connection';
 import { KnownMetrics } from '../metrics/known';
 import { IRobustMqMonitor } from '../metrics/scrape';
 import { DEFAULT_REPLICAS, IRobustMqTarget } from '../robustmq/target';
+import { SLO_DASHBOARD_METRICS, renderSloDashboard } from '../slo/dashboard';
 import * as checks from '../validation/checks';
 import { check, invalid, showValue } from '../validation/errors';
 import { claimObjectName } from '../validation/names';
@@ -138,6 +139,13 @@ export interface GrafanaDashboardsProps {
    */
   readonly runbooksDashboard?: boolean;
   /**
+   * Include the RobustMQ SLOs dashboard (budget left, burn rates, SLIs), over Sloth's recorded
+   * series: the alerts of RobustMqSlos link to it.
+   *
+   * @default true
+   */
+  readonly sloDashboard?: boolean;
+  /**
    * Metric names, besides RobustMQ's and the declared ones, that your dashboards may query.
    *
    * @default - none
@@ -197,7 +205,7 @@ export class GrafanaDashboards extends Construct {
     if (!(errorRate > 0 && errorRate < 1)) invalid(this, KIND, 'errorRateThreshold', errorRate, 'must be a ratio between 0 and 1');
     const clusterLabel = props.monitor?.clusterLabel ?? 'cluster';
     this.renderContext = { clusterLabel, anchorMetric: 'system_process_cpu_usage' };
-    this.known = KnownMetrics.standard().with([...RECORDED_METRICS, ...(props.extraKnownMetrics ?? [])]);
+    this.known = KnownMetrics.standard().with([...RECORDED_METRICS, ...SLO_DASHBOARD_METRICS, ...(props.extraKnownMetrics ?? [])]);
     this.knownKey = [...(props.extraKnownMetrics ?? [])].sort().join(',');
 
     if (props.robustMqDashboards ?? true) {
@@ -211,6 +219,9 @@ export class GrafanaDashboards extends Construct {
     }
     if (props.runbooksDashboard ?? true) {
       this.addDashboardJson(JSON.stringify(renderRunbooksDashboard()));
+    }
+    if (props.sloDashboard ?? true) {
+      this.addDashboardJson(JSON.stringify(renderSloDashboard()));
     }
 
     this.node.addValidation({ validate: () => this.checkAll() });

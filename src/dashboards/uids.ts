@@ -13,6 +13,8 @@ export const DASHBOARD_UIDS = {
   logs: 'robustmq-logs',
   /** RobustMQ Alert Runbooks (text panels; every alert's runbook_url opens one). */
   runbooks: 'robustmq-alert-runbooks',
+  /** RobustMQ SLOs (error budget left, burn rates, the SLI against its objective). */
+  slos: 'robustmq-slos',
 } as const;
 
 /** A dashboard key of DASHBOARD_UIDS. */

@@ -134,7 +134,8 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     const app = Testing.app();
     buildStack(app);
     const jaegerRule = one(app.charts.flatMap((c) => c.toJson()), 'PrometheusRule', 'jaeger-alerts');
-    expect(file).toEqual({ groups: [...defaultRule().spec.groups, ...jaegerRule.spec.groups] });
+    const sloRule = one(app.charts.flatMap((c) => c.toJson()), 'PrometheusRule', 'robustmq-cluster-slos');
+    expect(file).toEqual({ groups: [...defaultRule().spec.groups, ...jaegerRule.spec.groups, ...sloRule.spec.groups] });
   });
 
   test('promtool check rules and promtool test rules pass on the default outputs; every alert is tested both ways', () => {
@@ -239,6 +240,7 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     expect(r.status).toBe(0);
     expect(YAML.parse(r.out).groups.map((g: any) => g.name)).toEqual([
       'robustmq.cluster', 'robustmq.scrape', 'robustmq.broker', 'robustmq.meta', 'robustmq.storage', 'robustmq.process', 'robustmq.logs', 'robustmq.recording', 'jaeger',
+      ...['sli-recordings', 'meta-recordings', 'alerts'].map((g) => `sloth-slo-${g}-robustmq-robustmq-cluster-publish-latency`),
     ]);
     const out = tmpDir('rmq-synth-');
     expect(run(['synth', '--out', out, '--no-alerts']).status).toBe(0);

@@ -9,6 +9,7 @@ import { allPanels, lintDashboard, substituteGrafanaVariables } from '../../src/
 import { DASHBOARD_UIDS } from '../../src/dashboards/uids';
 import { KnownMetrics } from '../../src/metrics/known';
 import { promqlProblems } from '../../src/metrics/promql';
+import { SLO_DASHBOARD_METRICS } from '../../src/slo/dashboard';
 import { buildStack } from '../../src/stack';
 import { tmpDir } from '../support/promtool';
 import { refuse } from '../support/refuse';
@@ -16,7 +17,7 @@ import { validateAll } from '../support/schema';
 
 process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
 
-const known = KnownMetrics.standard().with(RECORDED_METRICS);
+const known = KnownMetrics.standard().with([...RECORDED_METRICS, ...SLO_DASHBOARD_METRICS]);
 
 function defaultObjects(): any[] {
   const app = Testing.app();
@@ -88,7 +89,8 @@ describe('default dashboards', () => {
 
   test('every PromQL parses and selects only catalog, recorded or declared metrics', () => {
     let count = 0;
-    for (const d of dashboards.filter((x) => x.templating?.list?.[0]?.query === 'prometheus')) {
+    // The SLO dashboard filters by service and SLO, not namespace (test/slo/dashboard.test.ts).
+    for (const d of dashboards.filter((x) => x.templating?.list?.[0]?.query === 'prometheus' && x.uid !== DASHBOARD_UIDS.slos)) {
       for (const p of allPanels(d)) {
         for (const t of p.targets ?? []) {
           count++;
@@ -107,7 +109,7 @@ describe('default dashboards', () => {
   test('variables: one datasource, then cluster, namespace and pod (multi-value, include all)', () => {
     // The runbooks are text: no datasource, no variables.
     expect(dashboards.find((d) => d.uid === DASHBOARD_UIDS.runbooks).templating).toEqual({ list: [] });
-    for (const d of dashboards.filter((x) => x.uid !== DASHBOARD_UIDS.runbooks)) {
+    for (const d of dashboards.filter((x) => x.uid !== DASHBOARD_UIDS.runbooks && x.uid !== DASHBOARD_UIDS.slos)) {
       const vars = d.templating.list;
       expect(vars.map((v: any) => v.name)).toEqual(['datasource', 'cluster', 'namespace', 'pod']);
       for (const v of vars.slice(1)) expect(v).toMatchObject({ multi: true, includeAll: true });
@@ -238,7 +240,7 @@ describe('datasources', () => {
 describe('user dashboards', () => {
   function grafana(): { chart: Chart; dashboards: GrafanaDashboards } {
     const chart = new Chart(Testing.app(), 'g', { namespace: 'grafana' });
-    return { chart, dashboards: new GrafanaDashboards(chart, 'dash', { robustMqDashboards: false, logsDashboard: false, runbooksDashboard: false }) };
+    return { chart, dashboards: new GrafanaDashboards(chart, 'dash', { robustMqDashboards: false, logsDashboard: false, runbooksDashboard: false, sloDashboard: false }) };
   }
 
   test('a valid JSON dashboard and a spec dashboard are accepted, with the same checks', () => {
@@ -355,9 +357,9 @@ describe('CLI', () => {
     expect(run(['synth', '--out', dir, '--grafana-namespace', 'grafana', '--grafana-folder', 'Messaging']).status).toBe(0);
     const read = (d: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(d, 'robustmq-observability.k8s.yaml'), 'utf8')).map((x) => x.toJSON());
     const objs = read(dir).filter((o) => o.metadata.name.startsWith('grafana-'));
-    expect(objs).toHaveLength(6);
+    expect(objs).toHaveLength(7);
     expect(objs.every((o) => o.metadata.namespace === 'grafana')).toBe(true);
-    expect(objs.filter((o) => o.metadata.annotations?.grafana_folder === 'Messaging')).toHaveLength(5);
+    expect(objs.filter((o) => o.metadata.annotations?.grafana_folder === 'Messaging')).toHaveLength(6);
     const none = tmpDir('rmq-dash-');
     expect(run(['synth', '--out', none, '--no-dashboards', '--no-datasources']).status).toBe(0);
     expect(read(none).filter((o) => o.metadata.name.startsWith('grafana-'))).toEqual([]);

@@ -24,7 +24,8 @@ function synthesized(app: App) {
   const objs = app.charts.flatMap((c) => c.toJson());
   const alerts = objs.filter((o) => o.kind === 'PrometheusRule')
     .flatMap((r) => r.spec.groups.flatMap((g: any) => g.rules))
-    .filter((r: any) => r.alert);
+    // The SLOs' burn-rate alerts link to the SLO dashboard (test/slo/slo.test.ts), not to a runbook.
+    .filter((r: any) => r.alert && r.labels?.sloth_severity === undefined);
   const configMap = objs.find((o) => o.kind === 'ConfigMap' && o.data?.[`${DASHBOARD_UIDS.runbooks}.json`]);
   const runbooks = configMap ? JSON.parse(configMap.data[`${DASHBOARD_UIDS.runbooks}.json`]) : undefined;
   return { alerts, runbooks };
