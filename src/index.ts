@@ -15,7 +15,7 @@ export * from './imports/monitoring.coreos.com';
 export { IRobustMqMonitor } from './metrics/scrape';
 export { RobustMqAlerts, RobustMqAlertsProps } from './alerts/alerts';
 export { AlertTuning } from './alerts/rules';
-export { AlertRuleSet } from './alerts/alert-rule-set';
+export { AlertRuleSet, IAlertRuleSource } from './alerts/alert-rule-set';
 export { AlertSeverity, AlertOverride, AlertSetTuning } from './alerts/engine';
 export {
   RuleFile, RuleGroup, Rule, RuleFiles, PromtoolTestFile, PromtoolTest, PromtoolInputSeries, PromtoolAlertRuleTest, PromtoolExpectedAlert,

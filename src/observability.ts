@@ -354,7 +354,7 @@ export class RobustMqObservability extends Construct {
       if (!this.alerts) invalid(this, KIND, 'routing', 'set', 'needs the alerts: with alerts.enabled false there is nothing to route');
       this.routing = new RobustMqAlertRouting(this, 'Routing', {
         ...props.routing,
-        alerts: this.ruleSources(),
+        alerts: [...this.ruleSources(), ...(this.slos ? [this.slos] : [])],
         clusterLabel: this.serviceMonitor.clusterLabel,
         alertmanagerConfigSelector: props.routing.alertmanagerConfigSelector ?? this.serviceMonitor.discoveryLabels,
         name: props.routing.name ?? `${clusterName}-alert-routing`,

@@ -5,11 +5,26 @@ import { PromtoolTestFile, RuleFile, RuleFiles, RuleGroup } from './rule-file';
 import { PrometheusRule } from '../imports/monitoring.coreos.com';
 
 /**
+ * Rules that carry alerts, as the routing reads them: the rule groups, and the promtool tests that
+ * say which labels each alert fires with. Every AlertRuleSet is one, and so are the SLOs.
+ */
+export interface IAlertRuleSource {
+  /** The rule groups as a plain Prometheus rule file's content. */
+  ruleGroups(): RuleFile;
+  /**
+   * promtool unit tests for the alerts: where each fires, with its exact labels.
+   *
+   * @param ruleFile the rule file's path as the test file names it
+   */
+  ruleTests(ruleFile: string): PromtoolTestFile;
+}
+
+/**
  * What every alert construct is: resolved alerts of one alert set rendered as a PrometheusRule,
  * the same groups as a plain rule file, and promtool tests for every alert that is on.
  * RobustMqAlerts and JaegerAlerts extend it; SLO and probe rules will too.
  */
-export abstract class AlertRuleSet extends Construct {
+export abstract class AlertRuleSet extends Construct implements IAlertRuleSource {
   private groups: RuleGroup[] = [];
   private tests: (ruleFile: string) => PromtoolTestFile = (ruleFile) => renderPromtoolTests(undefined, [], ruleFile);
 

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { buildRoutingModel, Fail, inhibitionsFor, RoutedAlert, routedAlerts, RoutingModel } from './model';
 import { AlertReceiver } from './receivers';
 import { alertmanagerConfigYaml, renderAlertmanagerConfigSpec } from './render';
-import { AlertRuleSet } from '../alerts/alert-rule-set';
+import { IAlertRuleSource } from '../alerts/alert-rule-set';
 import { AlertmanagerConfig, AlertmanagerConfigSpec } from '../imports/monitoring.coreos.com';
 import * as checks from '../validation/checks';
 import { check, invalid } from '../validation/errors';
@@ -93,8 +93,8 @@ export interface RobustMqAlertRoutingOptions {
 
 /** Properties of RobustMqAlertRouting. */
 export interface RobustMqAlertRoutingProps extends RobustMqAlertRoutingOptions {
-  /** The alert sets routed (RobustMqAlerts, JaegerAlerts). */
-  readonly alerts: AlertRuleSet[];
+  /** The alert sets routed (RobustMqAlerts, JaegerAlerts, RobustMqSlos). */
+  readonly alerts: IAlertRuleSource[];
   /**
    * The label carrying the cluster name (the monitors' `clusterLabel`): alerts are grouped by it.
    *

@@ -3,6 +3,7 @@ import { builtInSlos } from './built-in';
 import { renderSloGroups } from './render';
 import { Slo, SloModel, resolveSlo } from './slo';
 import { SLO_EVALUATION_INTERVAL, TestTiers, renderSloTests, testable } from './tests';
+import { IAlertRuleSource } from '../alerts/alert-rule-set';
 import { DEFAULT_GRAFANA_URL } from '../alerts/engine';
 import { copyGroups, placePrometheusRule } from '../alerts/prometheus-rule';
 import { PromtoolTestFile, RuleFile, RuleFiles, RuleGroup } from '../alerts/rule-file';
@@ -74,7 +75,7 @@ export interface RobustMqSlosProps extends RobustMqSloOptions {
  * alerts (page: critical, ticket: warning). Every SLI query is parsed and its metrics checked at
  * synth time; promtool tests for every tier come with it (`ruleTests()`).
  */
-export class RobustMqSlos extends Construct {
+export class RobustMqSlos extends Construct implements IAlertRuleSource {
   /** The PrometheusRule object. */
   public readonly prometheusRule: PrometheusRule;
   /** Namespace of the PrometheusRule. */
@@ -106,7 +107,13 @@ export class RobustMqSlos extends Construct {
     const slos = [...((props.builtIn ?? true) ? builtInSlos(monitor) : []), ...(props.slos ?? [])];
     const known = KnownMetrics.standard();
     const builtInCount = (props.builtIn ?? true) ? builtInSlos(monitor).length : 0;
-    this.models = slos.map((s, i) => resolveSlo(s, i < builtInCount ? `builtIn[${i}]` : `slos[${i - builtInCount}]`, service, known, fail));
+    // The observed cluster's identity on every SLO's series and alerts, as the other alerts carry
+    // it: the routing groups by the cluster label, and the Prometheus Operator's OnNamespace
+    // strategy routes only alerts whose namespace label is the AlertmanagerConfig's. An SLO's own
+    // labels win.
+    const identity = { namespace: monitor.targetNamespace, [monitor.clusterLabel]: monitor.clusterName };
+    this.models = slos.map((s, i) => resolveSlo({ ...s, labels: { ...identity, ...(s.labels ?? {}) } },
+      i < builtInCount ? `builtIn[${i}]` : `slos[${i - builtInCount}]`, service, known, fail));
     const seen = new Set<string>();
     for (const m of this.models) {
       if (seen.has(m.name)) fail('slos', m.name, 'must name each SLO once (a user SLO may not reuse a built-in name: set builtIn false to replace it)');

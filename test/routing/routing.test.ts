@@ -42,6 +42,13 @@ describe('the AlertmanagerConfig objects', () => {
     const alerts = routedAlerts(o.ruleGroups(), o.ruleTests('x.yaml'));
     const ns = (name: string) => alerts.find((a) => a.name === name)!.labels.namespace;
     expect([ns('RobustMQClusterDown'), ns('RobustMQNodeDown'), ns('RobustMQLogAgentDown'), ns('JaegerDown')]).toEqual(['robustmq', 'robustmq', 'monitoring', 'monitoring']);
+    // The SLOs' burn-rate alerts carry the cluster's identity too, so the operator's OnNamespace
+    // matcher does not leave them unrouted: both tiers, in the pods' namespace, with the cluster label.
+    const burn = alerts.filter((a) => o.slos!.alertNames.includes(a.name));
+    expect(burn.map((a) => [a.severity, a.labels.namespace, a.labels.cluster])).toEqual([
+      ['critical', 'robustmq', 'robustmq-cluster'], ['warning', 'robustmq', 'robustmq-cluster'],
+    ]);
+    expect(o.routing!.alertNames).toEqual(expect.arrayContaining(o.slos!.alertNames));
     expect(configs.map((c) => [c.metadata.namespace, c.metadata.name, c.metadata.labels])).toEqual([
       ['monitoring', 'robustmq-cluster-alert-routing', { release: 'kube-prometheus-stack' }],
       ['robustmq', 'robustmq-cluster-alert-routing', { release: 'kube-prometheus-stack' }],

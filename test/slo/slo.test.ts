@@ -203,13 +203,16 @@ describe('Sloth v0.16.0 (the real program, .tools/bin/sloth)', () => {
     const slos = make();
     const dir = tmpDir('sloth-');
     const mine = slos.ruleGroups().groups;
-    const slo = builtInSlos(slos.node.scope!.node.findChild('sm') as RobustMqServiceMonitor)[0];
+    const sm = slos.node.scope!.node.findChild('sm') as RobustMqServiceMonitor;
+    const slo = builtInSlos(sm)[0];
     const spec = {
       version: 'prometheus/v1',
       service: slos.service,
       slos: [{
         name: slo.name,
         objective: slo.objective * 100,
+        // RobustMqSlos puts the cluster's identity on every SLO; Sloth's SLO labels go on every recording rule.
+        labels: { namespace: sm.targetNamespace, [sm.clusterLabel]: sm.clusterName },
         sli: { events: { error_query: slo.sli.errorQuery, total_query: slo.sli.totalQuery } },
         alerting: { name: slos.alertNames[0], page_alert: { labels: { severity: 'critical' } }, ticket_alert: { labels: { severity: 'warning' } } },
       }],
