@@ -93,6 +93,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'no-tracing', value: '', help: 'deploy no Jaeger and set no OpenTelemetry variables' },
   { name: 'jaeger-storage', value: 'KIND', help: 'Jaeger span storage: memory, badger or elasticsearch', default: DEFAULT_STACK_OPTIONS.jaegerStorage },
   { name: 'jaeger-namespace', value: 'NS', help: 'namespace of Jaeger', default: DEFAULT_STACK_OPTIONS.jaegerNamespace },
+  { name: 'no-probe', value: '', help: 'deploy no synthetic MQTT probe (and none of its alerts)' },
   { name: 'format', value: 'FORMAT', help: "synth: 'plain' YAML files or a 'helm' chart directory", default: 'plain' },
   { name: 'chart-version', value: 'VERSION', help: 'synth --format helm: the chart\'s SemVer version', default: 'the library\'s version' },
   { name: 'rules-file', value: 'PATH', help: 'rule-tests: the rule file as the tests name it', default: 'robustmq-rules.yaml' },
@@ -350,6 +351,7 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
   if (flags.has('no-index-template-job')) o.indexTemplateJob = false;
   if (flags.has('no-logs')) o.logs = false;
   if (flags.has('no-tracing')) o.tracing = false;
+  if (flags.has('no-probe')) o.probe = false;
   text('jaeger-storage', (v) => tracingChecks.jaegerStorage(v), (v) => { o.jaegerStorage = v as JaegerStorage; });
   text('jaeger-namespace', (v) => tracingChecks.jaegerNamespace(v), (v) => { o.jaegerNamespace = v; });
   return o;

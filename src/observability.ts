@@ -9,6 +9,9 @@ import { FluentBit, FluentBitProps } from './logging/fluent-bit';
 import { MonitorOptions } from './metrics/scrape';
 import { selfMonitoringWithDefaults } from './metrics/self-monitoring';
 import { RobustMqServiceMonitor } from './metrics/service-monitor';
+import { ProbeAlertOptions } from './probe/alerts';
+import { RobustMqProbe, RobustMqProbeOptions } from './probe/probe';
+import { RobustMqProbeAlerts } from './probe/probe-alerts';
 import { ServiceScrapeTarget } from './metrics/target';
 import { RobustMqCluster, RobustMqClusterProps } from './robustmq/cluster';
 import { IRobustMqTarget, importRobustMqTarget } from './robustmq/target';
@@ -78,6 +81,22 @@ export interface ObservabilityTracingOptions extends JaegerProps {
    * @default - deploy one
    */
   readonly existingJaeger?: Jaeger;
+}
+
+/** Options of the synthetic MQTT probe. */
+export interface ObservabilityProbeOptions extends RobustMqProbeOptions {
+  /**
+   * Deploy the probe (with a cluster deployed here; your own cluster is not probed).
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Tuning of the probe's alerts (with alerts on).
+   *
+   * @default - RobustMQProbeDown, RobustMQProbeFailing, RobustMQProbeSlowRoundTrip with their defaults
+   */
+  readonly alerts?: ProbeAlertOptions;
 }
 
 /** Properties of RobustMqObservability. */
@@ -170,6 +189,12 @@ export interface RobustMqObservabilityProps {
    * @default - Jaeger v2 with memory storage
    */
   readonly tracing?: ObservabilityTracingOptions;
+  /**
+   * The synthetic MQTT probe: a real MQTT client that times round trips through the client Service.
+   *
+   * @default - inovex/mqtt_blackbox_exporter every 30s, with its alerts
+   */
+  readonly probe?: ObservabilityProbeOptions;
 }
 
 /**
@@ -201,6 +226,10 @@ export class RobustMqObservability extends Construct {
   public readonly jaeger?: Jaeger;
   /** Jaeger's alerts, when Jaeger is deployed here and alerts are on. */
   public readonly jaegerAlerts?: JaegerAlerts;
+  /** The synthetic MQTT probe, unless turned off or the cluster is your own. */
+  public readonly probe?: RobustMqProbe;
+  /** The probe's alerts, when the probe and alerts are on. */
+  public readonly probeAlerts?: RobustMqProbeAlerts;
   /** The namespace of the monitoring parts. */
   public readonly monitoringNamespace: string;
 
@@ -277,6 +306,29 @@ export class RobustMqObservability extends Construct {
         fluentBit: this.fluentBit?.serviceMonitor ? this.fluentBit : undefined,
         namespace: monitoringNamespace,
       });
+    }
+
+    const { enabled: probeEnabled, alerts: probeAlertOptions, ...probeOptions } = props.probe ?? {};
+    if (probeEnabled === true && !this.cluster) {
+      invalid(this, KIND, 'probe.enabled', true, 'must not be true with your own cluster: the probe needs a RobustMqCluster deployed here (its client Service and Secret)');
+    }
+    if ((probeEnabled ?? true) && this.cluster) {
+      this.probe = new RobustMqProbe(this, 'Probe', {
+        ...probeOptions,
+        cluster: this.cluster,
+        monitoring: selfMonitoringWithDefaults(probeOptions.monitoring, { ...scrapeDefaults, namespace: monitoringNamespace }),
+      });
+      if (this.alerts && this.probe.serviceMonitor) {
+        this.probeAlerts = new RobustMqProbeAlerts(this, 'ProbeAlerts', {
+          extraLabels: alertOptions.extraLabels,
+          extraAnnotations: alertOptions.extraAnnotations,
+          runbookUrlPattern: alertOptions.runbookUrlPattern,
+          grafanaUrl: alertOptions.grafanaUrl,
+          ...probeAlertOptions,
+          probe: this.probe,
+          namespace: this.alerts.namespace,
+        });
+      }
     }
 
     const tracingOptions = props.tracing ?? {};
@@ -382,7 +434,8 @@ export class RobustMqObservability extends Construct {
     return RuleFiles.promtoolTestsYaml(this.ruleTests(ruleFile));
   }
 
-  private ruleSources(): Array<RobustMqAlerts | JaegerAlerts> {
-    return [...(this.alerts ? [this.alerts] : []), ...(this.jaegerAlerts ? [this.jaegerAlerts] : [])];
+  private ruleSources(): Array<RobustMqAlerts | JaegerAlerts | RobustMqProbeAlerts> {
+    return [...(this.alerts ? [this.alerts] : []), ...(this.jaegerAlerts ? [this.jaegerAlerts] : []),
+      ...(this.probeAlerts ? [this.probeAlerts] : [])];
   }
 }

@@ -65,6 +65,8 @@ export interface StackOptions {
   readonly tracing: boolean;
   readonly jaegerStorage: JaegerStorage;
   readonly jaegerNamespace: string;
+  /** Whether to deploy the synthetic MQTT probe (and its alerts). */
+  readonly probe: boolean;
 }
 
 /** The defaults of the default stack. */
@@ -95,6 +97,7 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   tracing: true,
   jaegerStorage: JaegerStorage.MEMORY,
   jaegerNamespace: 'monitoring',
+  probe: true,
 };
 
 /** The name of the chart (and so of the YAML file) of the default stack. */
@@ -165,6 +168,7 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       namespace: o.jaegerNamespace,
       networkPolicy: { enabled: o.networkPolicy },
     },
+    probe: { enabled: o.probe, networkPolicy: { enabled: o.networkPolicy } },
   });
   return { chart, observability };
 }
