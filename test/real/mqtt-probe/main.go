@@ -22,7 +22,7 @@ import (
 	"gopkg.in/yaml.v2"
 )
 
-// probe is one entry of `probes:` (upstream main.go:23-37 for the field names).
+// probe is one entry of `probes:` (upstream main.go:24-36 for the field names).
 type probe struct {
 	Name         string        `yaml:"name"`
 	BrokerURL    string        `yaml:"broker_url"`
@@ -75,12 +75,12 @@ func client(p probe, suffix string, wait time.Duration, onMessage mqtt.MessageHa
 }
 
 // roundTrip subscribes, publishes p.Messages messages and waits for them, each phase bounded by a
-// third of the interval (upstream main.go:187-188), all at QoS 0 (upstream main.go:190).
+// third of the interval (upstream main.go:185-186), all at QoS 0 (upstream main.go:188).
 func roundTrip(p probe) {
 	l := []string{p.Name, p.BrokerURL}
 	begin := time.Now()
 	third := p.Interval / 3
-	// Zero values first, so that every family is there from the first scrape (upstream main.go:194-197).
+	// Zero values first, so that every family is there from the first scrape (upstream main.go:192-195).
 	for _, c := range []*prometheus.CounterVec{published, received, failures, timeouts} {
 		c.WithLabelValues(l...).Add(0)
 	}
@@ -152,7 +152,7 @@ func main() {
 	for _, p := range f.Probes {
 		pause := p.Interval
 		if pause == 0 {
-			pause = time.Minute // upstream main.go:301-304
+			pause = time.Minute // upstream main.go:296-299
 			p.Interval = pause
 		}
 		go func(p probe) {
