@@ -40,7 +40,7 @@ export { FluentBit, FluentBitProps, FluentBitConfigFormat, ContainerLogFormat, E
 export { ElasticsearchQuery, ErrorsByComponentOptions, LogFilterOptions } from './logging/es-query';
 export {
   RobustMqObservability, RobustMqObservabilityProps, ObservabilityAlertsOptions, ObservabilityDashboardsOptions,
-  ObservabilityDatasourcesOptions, ObservabilityLogsOptions, ObservabilityTracingOptions,
+  ObservabilityDatasourcesOptions, ObservabilityLogsOptions, ObservabilityTracingOptions, ObservabilityProbeOptions,
 } from './observability';
 
 // The one error type every construct throws, for `instanceof` in TypeScript and JavaScript. jsii

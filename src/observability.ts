@@ -9,10 +9,10 @@ import { FluentBit, FluentBitProps } from './logging/fluent-bit';
 import { MonitorOptions } from './metrics/scrape';
 import { selfMonitoringWithDefaults } from './metrics/self-monitoring';
 import { RobustMqServiceMonitor } from './metrics/service-monitor';
+import { ServiceScrapeTarget } from './metrics/target';
 import { ProbeAlertOptions } from './probe/alerts';
 import { RobustMqProbe, RobustMqProbeOptions } from './probe/probe';
 import { RobustMqProbeAlerts } from './probe/probe-alerts';
-import { ServiceScrapeTarget } from './metrics/target';
 import { RobustMqCluster, RobustMqClusterProps } from './robustmq/cluster';
 import { IRobustMqTarget, importRobustMqTarget } from './robustmq/target';
 import { Jaeger, JaegerProps, JaegerStorage } from './tracing/jaeger';
@@ -388,6 +388,7 @@ export class RobustMqObservability extends Construct {
         latencyThresholdSeconds: alertOptions.latencyP99Threshold ? latencyThresholdSeconds(alertOptions.latencyP99Threshold).seconds : undefined,
         errorRateThreshold: alertOptions.errorRateThreshold,
         logsSearchEngine: logsEngine,
+        probe: this.probe !== undefined,
         ...dashboardOptions,
         namespace: dashboardOptions.namespace ?? monitoringNamespace,
       });

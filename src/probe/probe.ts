@@ -311,8 +311,8 @@ export class RobustMqProbe extends Construct {
       securityContext: restrictedSecurityContext(PROBE_RUN_AS_USER),
       resources,
       envVariables: {
-        [USERNAME_ENV]: kplus.EnvValue.fromSecretValue({ secret, key: cluster.mqttCredentialKeys.username }),
-        [PASSWORD_ENV]: kplus.EnvValue.fromSecretValue({ secret, key: cluster.mqttCredentialKeys.password }),
+        [USERNAME_ENV]: kplus.EnvValue.fromSecretValue({ secret, key: cluster.mqttUsernameKey }),
+        [PASSWORD_ENV]: kplus.EnvValue.fromSecretValue({ secret, key: cluster.mqttPasswordKey }),
       },
       volumeMounts: [
         { path: TEMPLATE_DIR, volume: templateVolume, readOnly: true },

@@ -5,12 +5,12 @@ import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AlertSeverity } from '../../src/alerts/engine';
 import { RuleFiles } from '../../src/alerts/rule-file';
+import { selectedMetrics } from '../../src/metrics/promql';
 import { RobustMqObservability } from '../../src/observability';
 import { PROBE_ALERT_NAMES } from '../../src/probe/alerts';
 import { PROBE_METRICS, PROBE_METRICS_PORT, PROBE_SAMPLE_NAMES } from '../../src/probe/facts';
 import { RobustMqProbe, RobustMqProbeOptions } from '../../src/probe/probe';
 import { RobustMqProbeAlerts, RobustMqProbeAlertsProps } from '../../src/probe/probe-alerts';
-import { selectedMetrics } from '../../src/metrics/promql';
 import { RobustMqCluster } from '../../src/robustmq/cluster';
 import { ClientProtocol } from '../../src/robustmq/facts';
 import { promtool, tmpDir } from '../support/promtool';
@@ -19,6 +19,10 @@ import { validateAll } from '../support/schema';
 import { one } from '../support/synth';
 
 process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
+
+function secretRef(key: string) {
+  return { name: 'robustmq-cluster-credentials', key };
+}
 
 function build(options: RobustMqProbeOptions = {}, clusterNetworkPolicy = true) {
   const chart = new Chart(Testing.app(), 'c', { namespace: 'robustmq' });
@@ -45,8 +49,8 @@ describe('RobustMqProbe', () => {
     expect([...main.command, ...main.args]).toEqual(['/bin/mqtt_blackbox_exporter', '-config.file', '/var/run/mqtt-probe/config.yaml', '-web.listen-address', ':9214']);
     // Credentials only from the Secret, only in the init container.
     expect(init.env).toEqual([
-      { name: 'MQTT_USERNAME', valueFrom: { secretKeyRef: { name: 'robustmq-cluster-credentials', key: 'mqtt-username' } } },
-      { name: 'MQTT_PASSWORD', valueFrom: { secretKeyRef: { name: 'robustmq-cluster-credentials', key: 'mqtt-password' } } },
+      { name: 'MQTT_USERNAME', valueFrom: { secretKeyRef: secretRef('mqtt-username') } },
+      { name: 'MQTT_PASSWORD', valueFrom: { secretKeyRef: secretRef('mqtt-password') } },
     ]);
     expect(main.env).toBeUndefined();
     for (const c of [init, main]) {
@@ -57,8 +61,12 @@ describe('RobustMqProbe', () => {
     const cm = one(objs, 'ConfigMap', 'robustmq-cluster-mqtt-probe-config');
     expect(YAML.parse(cm.data['config.yaml.template'])).toEqual({
       probes: [{
-        name: 'robustmq-cluster-mqtt-probe', broker_url: 'tcp://robustmq-cluster.robustmq.svc:1883', topic: 'robustmq-observability/probe/robustmq-cluster-mqtt-probe',
-        client_prefix: 'robustmq.robustmq-cluster-mqtt-probe', messages: 5, interval: '30s',
+        name: 'robustmq-cluster-mqtt-probe',
+        broker_url: 'tcp://robustmq-cluster.robustmq.svc:1883',
+        topic: 'robustmq-observability/probe/robustmq-cluster-mqtt-probe',
+        client_prefix: 'robustmq.robustmq-cluster-mqtt-probe',
+        messages: 5,
+        interval: '30s',
       }],
     });
     expect(JSON.stringify(cm.data)).not.toMatch(/password: "/);
@@ -88,7 +96,7 @@ describe('RobustMqProbe', () => {
     expect(ok.status).toBe(0);
     const parsed = YAML.parse(fs.readFileSync(config, 'utf8'));
     expect(parsed.probes[0]).toMatchObject({ username: 'pro"be\\', password: "p&|a$1 'x'", messages: 3, interval: '1m' });
-    expect(fs.statSync(config).mode & 0o777).toBe(0o600);
+    expect((fs.statSync(config).mode % 0o1000).toString(8)).toBe('600');
     const empty = run({ MQTT_USERNAME: '', MQTT_PASSWORD: 'x' });
     expect(empty.status).toBe(1);
     expect(empty.stderr).toContain('MQTT_USERNAME is empty');
@@ -195,5 +203,32 @@ describe('in RobustMqObservability', () => {
     const off = new RobustMqObservability(chart2, 'stack', { probe: { enabled: false } });
     expect(off.probe).toBeUndefined();
     expect(chart2.toJson().filter((o: any) => o.kind === 'Deployment').map((o: any) => o.metadata.name)).not.toContain('robustmq-cluster-mqtt-probe');
+  });
+});
+
+describe('the dashboard row', () => {
+  test('the overview dashboard gets the probe row (success, p50/p90/p99, a heatmap) when the probe is on, and lints clean', () => {
+    const dashboardsOf = (probe: boolean) => {
+      const chart = new Chart(Testing.app(), 'c', { namespace: 'robustmq' });
+      new RobustMqObservability(chart, 'stack', { probe: { enabled: probe } });
+      const cm = chart.toJson().find((o: any) => o.kind === 'ConfigMap' && Object.keys(o.data ?? {}).some((k) => k.includes('overview')));
+      return JSON.parse(Object.values(cm.data)[0] as string);
+    };
+    const on = dashboardsOf(true);
+    const row = on.panels.find((p: any) => p.type === 'row' && p.title === 'End-to-end MQTT (synthetic probe)');
+    expect(row).toBeDefined();
+    const after = on.panels.filter((p: any) => p.gridPos.y > row.gridPos.y);
+    expect(after.map((p: any) => [p.title, p.type])).toEqual([
+      ['Probe Success', 'timeseries'], ['Round-trip Latency', 'timeseries'], ['Round-trip Latency Heatmap', 'heatmap'],
+    ]);
+    const heatmap = after[2];
+    expect(heatmap.options.calculate).toBe(false);
+    expect(heatmap.targets[0]).toMatchObject({
+      format: 'heatmap',
+      expr: 'sum by (le) (rate(probe_mqtt_duration_seconds_bucket{cluster=~"$cluster", namespace=~"$namespace"}[$__rate_interval]))',
+    });
+    expect(after[1].targets.map((t: any) => t.expr)).toEqual([0.5, 0.9, 0.99].map((q) =>
+      `histogram_quantile(${q}, sum by (le, name) (rate(probe_mqtt_duration_seconds_bucket{cluster=~"$cluster", namespace=~"$namespace"}[$__rate_interval])))`));
+    expect(JSON.stringify(dashboardsOf(false))).not.toContain('probe_mqtt');
   });
 });
