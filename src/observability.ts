@@ -14,6 +14,7 @@ import { ProbeAlertOptions } from './probe/alerts';
 import { RobustMqProbe, RobustMqProbeOptions } from './probe/probe';
 import { RobustMqProbeAlerts } from './probe/probe-alerts';
 import { RobustMqCluster, RobustMqClusterProps } from './robustmq/cluster';
+import { ClientProtocol } from './robustmq/facts';
 import { IRobustMqTarget, importRobustMqTarget } from './robustmq/target';
 import { Jaeger, JaegerProps, JaegerStorage } from './tracing/jaeger';
 import { JaegerAlerts } from './tracing/jaeger-alerts';
@@ -312,7 +313,12 @@ export class RobustMqObservability extends Construct {
     if (probeEnabled === true && !this.cluster) {
       invalid(this, KIND, 'probe.enabled', true, 'must not be true with your own cluster: the probe needs a RobustMqCluster deployed here (its client Service and Secret)');
     }
-    if ((probeEnabled ?? true) && this.cluster) {
+    // By default only where the cluster serves plain MQTT, the listener the probe connects to.
+    const servesMqtt = this.cluster?.protocols.includes(ClientProtocol.MQTT) ?? false;
+    if (probeEnabled === undefined && this.cluster && !servesMqtt) {
+      warn(this, `no synthetic MQTT probe: the cluster's client Service has no '${ClientProtocol.MQTT}' listener for it (set probe.enabled false to silence this)`);
+    }
+    if ((probeEnabled ?? servesMqtt) && this.cluster) {
       this.probe = new RobustMqProbe(this, 'Probe', {
         ...probeOptions,
         cluster: this.cluster,

@@ -11,6 +11,7 @@ import { runbookAlerts } from '../../src/dashboards/runbooks-dashboard';
 import { DASHBOARD_UIDS, runbookPanelId } from '../../src/dashboards/uids';
 import { KnownMetrics } from '../../src/metrics/known';
 import { buildStack } from '../../src/stack';
+import { PROBE_ALERT_NAMES } from '../../src/probe/alerts';
 import { JAEGER_ALERT_NAMES } from '../../src/tracing/alerts';
 import { warningsOf } from '../../src/validation/warnings';
 
@@ -36,11 +37,11 @@ describe('the runbooks dashboard', () => {
   const { alerts, runbooks } = synthesized(app);
 
   test('has one runbook for every alert of every set, and none for an alert that does not exist', () => {
-    expect(runbookAlerts().sort()).toEqual([...ALERT_NAMES, ...JAEGER_ALERT_NAMES].sort());
+    expect(runbookAlerts().sort()).toEqual([...ALERT_NAMES, ...JAEGER_ALERT_NAMES, ...PROBE_ALERT_NAMES].sort());
   });
 
   test('every alert\'s runbook_url opens, in the stack\'s Grafana, a text panel of the provisioned dashboard titled with the alert', () => {
-    expect(alerts.length).toBe(ALERT_NAMES.length + JAEGER_ALERT_NAMES.length);
+    expect(alerts.length).toBe(ALERT_NAMES.length + JAEGER_ALERT_NAMES.length + PROBE_ALERT_NAMES.length);
     const panels = new Map<number, any>(runbooks.panels.map((p: any) => [p.id, p]));
     for (const a of alerts) {
       const url = new URL(a.annotations.runbook_url);

@@ -204,6 +204,17 @@ describe('in RobustMqObservability', () => {
     expect(off.probe).toBeUndefined();
     expect(chart2.toJson().filter((o: any) => o.kind === 'Deployment').map((o: any) => o.metadata.name)).not.toContain('robustmq-cluster-mqtt-probe');
   });
+
+  test('a cluster without the MQTT listener gets no probe by default, and one asked for is refused', () => {
+    const noMqtt = new RobustMqObservability(new Chart(Testing.app(), 'c', { namespace: 'robustmq' }), 'stack', { cluster: { protocols: [ClientProtocol.WEBSOCKET] } });
+    expect(noMqtt.probe).toBeUndefined();
+    expect(noMqtt.probeAlerts).toBeUndefined();
+    refuse(() => new RobustMqObservability(new Chart(Testing.app(), 'c', { namespace: 'robustmq' }), 'stack',
+      { cluster: { protocols: [ClientProtocol.WEBSOCKET] }, probe: { enabled: true } }), /cluster.protocols '\["websocket"\]' must include 'mqtt'/);
+    refuse(() => new RobustMqObservability(new Chart(Testing.app(), 'c', { namespace: 'robustmq' }), 'stack', {
+      existingCluster: RobustMqCluster.fromClusterAttributes({ namespace: 'mq', clusterName: 'mine' }), probe: { enabled: true },
+    }), /probe.enabled 'true' must not be true with your own cluster/);
+  });
 });
 
 describe('the dashboard row', () => {
