@@ -10,8 +10,8 @@ import { lintDashboard } from '../../src/dashboards/lint';
 import { runbookAlerts } from '../../src/dashboards/runbooks-dashboard';
 import { DASHBOARD_UIDS, runbookPanelId } from '../../src/dashboards/uids';
 import { KnownMetrics } from '../../src/metrics/known';
-import { buildStack } from '../../src/stack';
 import { PROBE_ALERT_NAMES } from '../../src/probe/alerts';
+import { buildStack } from '../../src/stack';
 import { JAEGER_ALERT_NAMES } from '../../src/tracing/alerts';
 import { warningsOf } from '../../src/validation/warnings';
 
