@@ -168,7 +168,8 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       namespace: o.jaegerNamespace,
       networkPolicy: { enabled: o.networkPolicy },
     },
-    probe: { enabled: o.probe, networkPolicy: { enabled: o.networkPolicy } },
+    // On: the construct's default, which leaves out a cluster without a plain MQTT listener.
+    probe: { enabled: o.probe ? undefined : false, networkPolicy: { enabled: o.networkPolicy } },
   });
   return { chart, observability };
 }

@@ -5,6 +5,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AlertSeverity } from '../../src/alerts/engine';
 import { RuleFiles } from '../../src/alerts/rule-file';
+import { main } from '../../src/cli';
 import { selectedMetrics } from '../../src/metrics/promql';
 import { RobustMqObservability } from '../../src/observability';
 import { PROBE_ALERT_NAMES } from '../../src/probe/alerts';
@@ -214,6 +215,24 @@ describe('in RobustMqObservability', () => {
     refuse(() => new RobustMqObservability(new Chart(Testing.app(), 'c', { namespace: 'robustmq' }), 'stack', {
       existingCluster: RobustMqCluster.fromClusterAttributes({ namespace: 'mq', clusterName: 'mine' }), probe: { enabled: true },
     }), /probe.enabled 'true' must not be true with your own cluster/);
+  });
+});
+
+describe('the CLI', () => {
+  const rules = (args: string[]) => {
+    let out = '';
+    expect(main(['rules', ...args], { stdout: (t: string) => { out += t; }, stderr: () => undefined })).toBe(0);
+    return YAML.parse(out).groups.map((g: any) => g.name);
+  };
+  test('rules include the probe group; --no-probe leaves the probe and its group out', () => {
+    expect(rules([])).toContain('robustmq-probe');
+    expect(rules(['--no-probe'])).not.toContain('robustmq-probe');
+    const withProbe = tmpDir('probe-cli-');
+    expect(main(['synth', '--out', withProbe], { stdout: () => undefined, stderr: () => undefined })).toBe(0);
+    expect(fs.readdirSync(withProbe).map((f) => fs.readFileSync(path.join(withProbe, f), 'utf8')).join('\n')).toContain('image: inovex/mqtt_blackbox_exporter');
+    const dir = tmpDir('probe-cli-');
+    expect(main(['synth', '--out', dir, '--no-probe'], { stdout: () => undefined, stderr: () => undefined })).toBe(0);
+    expect(fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n')).not.toContain('image: inovex/mqtt_blackbox_exporter');
   });
 });
 
