@@ -45,16 +45,16 @@ describe('RobustMqProbe', () => {
     const dep = one(objs, 'Deployment', 'robustmq-cluster-mqtt-probe');
     const spec = dep.spec.template.spec;
     const [init] = spec.initContainers;
-    const [main] = spec.containers;
-    expect(main.image).toBe('inovex/mqtt_blackbox_exporter:v0.7.0');
-    expect([...main.command, ...main.args]).toEqual(['/bin/mqtt_blackbox_exporter', '-config.file', '/var/run/mqtt-probe/config.yaml', '-web.listen-address', ':9214']);
+    const [exporter] = spec.containers;
+    expect(exporter.image).toBe('inovex/mqtt_blackbox_exporter:v0.7.0');
+    expect([...exporter.command, ...exporter.args]).toEqual(['/bin/mqtt_blackbox_exporter', '-config.file', '/var/run/mqtt-probe/config.yaml', '-web.listen-address', ':9214']);
     // Credentials only from the Secret, only in the init container.
     expect(init.env).toEqual([
       { name: 'MQTT_USERNAME', valueFrom: { secretKeyRef: secretRef('mqtt-username') } },
       { name: 'MQTT_PASSWORD', valueFrom: { secretKeyRef: secretRef('mqtt-password') } },
     ]);
-    expect(main.env).toBeUndefined();
-    for (const c of [init, main]) {
+    expect(exporter.env).toBeUndefined();
+    for (const c of [init, exporter]) {
       expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     }
     expect(spec.automountServiceAccountToken).toBe(false);
