@@ -20,9 +20,9 @@ export interface ProbeConfigModel {
   readonly messages: number;
   /** The exporter's `interval`: the pause between round trips, and three times each phase's deadline. */
   readonly interval: string;
-  /** The environment variables holding the MQTT user name and password. */
-  readonly usernameEnv: string;
-  readonly passwordEnv: string;
+  /** The files (from the cluster's Secret, mounted in the init container) holding the MQTT user name and password. */
+  readonly usernameFile: string;
+  readonly passwordFile: string;
 }
 
 /** A YAML double-quoted scalar. */
@@ -55,29 +55,31 @@ export interface ProbeScriptPaths {
 }
 
 /**
- * The POSIX script the init container runs: it refuses empty credentials and ones with a line
- * break (they cannot stand in one YAML line), escapes backslashes and double quotes for a YAML
- * double-quoted scalar, and writes the template plus the credentials (mode 0600) into the
- * shared emptyDir, so they never stand in a ConfigMap.
+ * The POSIX script the init container runs: it reads the credentials from the Secret's files,
+ * refuses empty ones and ones with a line break (they cannot stand in one YAML line), escapes
+ * backslashes and double quotes for a YAML double-quoted scalar, and writes the template plus the
+ * credentials (mode 0600) into the shared emptyDir, so they never stand in a ConfigMap.
  */
 export function renderProbeStartScript(m: ProbeConfigModel, p: ProbeScriptPaths): string {
-  const u = m.usernameEnv;
-  const w = m.passwordEnv;
   return [
     'set -eu',
-    `for v in ${u} ${w}; do`,
-    '  eval "value=\\"\\${$v:-}\\""',
-    '  if [ -z "$value" ]; then echo "$v is empty: set its key in the cluster\'s credentials Secret" >&2; exit 1; fi',
+    '# One value from a file: command substitution drops trailing line breaks, and one inside is refused.',
+    'read_secret() {',
+    '  if [ ! -r "$1" ]; then echo "$1 is not readable: mount the cluster\'s credentials Secret" >&2; exit 1; fi',
+    '  value=$(cat "$1")',
+    '  if [ -z "$value" ]; then echo "$1 is empty: set its key in the cluster\'s credentials Secret" >&2; exit 1; fi',
     '  case "$value" in *"',
-    '"*) echo "$v contains a line break: it cannot stand in the exporter\'s YAML" >&2; exit 1 ;; esac',
-    'done',
-    '# A YAML double-quoted scalar: backslash and double quote escaped.',
-    'esc() { printf \'%s\' "$1" | sed -e \'s/[\\\\"]/\\\\&/g\'; }',
+    '"*) echo "$1 contains a line break: it cannot stand in the exporter\'s YAML" >&2; exit 1 ;; esac',
+    '  # A YAML double-quoted scalar: backslash and double quote escaped.',
+    '  printf \'%s\' "$value" | sed -e \'s/[\\\\"]/\\\\&/g\'',
+    '}',
+    `user=$(read_secret ${m.usernameFile})`,
+    `pass=$(read_secret ${m.passwordFile})`,
     'umask 077',
     '{',
     `  cat ${p.templatePath}`,
-    `  printf '    username: "%s"\\n' "$(esc "$${u}")"`,
-    `  printf '    password: "%s"\\n' "$(esc "$${w}")"`,
+    '  printf \'    username: "%s"\\n\' "$user"',
+    '  printf \'    password: "%s"\\n\' "$pass"',
     `} > ${p.configPath}.tmp`,
     `mv ${p.configPath}.tmp ${p.configPath}`,
     '',

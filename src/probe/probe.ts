@@ -21,9 +21,10 @@ import { goDuration } from '../validation/tracing';
 
 const KIND = 'RobustMqProbe';
 
-/** The environment variables the init container reads the MQTT credentials from. */
-const USERNAME_ENV = 'MQTT_USERNAME';
-const PASSWORD_ENV = 'MQTT_PASSWORD';
+/** Where the init container reads the MQTT credentials (the cluster's Secret, as files). */
+const SECRET_DIR = '/var/run/secrets/mqtt-probe';
+const USERNAME_FILE = 'username';
+const PASSWORD_FILE = 'password';
 const TEMPLATE_DIR = '/etc/mqtt-probe';
 const CONFIG_DIR = '/var/run/mqtt-probe';
 const TEMPLATE_FILE = 'config.yaml.template';
@@ -228,8 +229,8 @@ export class RobustMqProbe extends Construct {
       clientPrefix: `${namespace}.${name}`,
       messages,
       interval: goDuration(intervalMs),
-      usernameEnv: USERNAME_ENV,
-      passwordEnv: PASSWORD_ENV,
+      usernameFile: `${SECRET_DIR}/${USERNAME_FILE}`,
+      passwordFile: `${SECRET_DIR}/${PASSWORD_FILE}`,
     };
     this.configTemplate = renderProbeConfigTemplate(model);
     this.startScript = renderProbeStartScript(model, {
@@ -299,6 +300,15 @@ export class RobustMqProbe extends Construct {
     const templateVolume = kplus.Volume.fromConfigMap(this, 'TemplateVolume', this.configMap, { name: 'template' });
     const configVolume = kplus.Volume.fromEmptyDir(this, 'ConfigVolume', 'config', { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: Size.mebibytes(1) });
     const secret = kplus.Secret.fromSecretName(this, 'Credentials', cluster.credentialsSecretName);
+    // The Secret as files, in the init container only; readable by the pod's group (fsGroup).
+    const secretVolume = kplus.Volume.fromSecret(this, 'CredentialsVolume', secret, {
+      name: 'credentials',
+      defaultMode: 0o440,
+      items: {
+        [cluster.mqttUsernameKey]: { path: USERNAME_FILE },
+        [cluster.mqttPasswordKey]: { path: PASSWORD_FILE },
+      },
+    });
     const resources = props.resources ?? {
       cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
       memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) },
@@ -310,12 +320,9 @@ export class RobustMqProbe extends Construct {
       command: ['/bin/sh', `${TEMPLATE_DIR}/${SCRIPT_FILE}`],
       securityContext: restrictedSecurityContext(PROBE_RUN_AS_USER),
       resources,
-      envVariables: {
-        [USERNAME_ENV]: kplus.EnvValue.fromSecretValue({ secret, key: cluster.mqttUsernameKey }),
-        [PASSWORD_ENV]: kplus.EnvValue.fromSecretValue({ secret, key: cluster.mqttPasswordKey }),
-      },
       volumeMounts: [
         { path: TEMPLATE_DIR, volume: templateVolume, readOnly: true },
+        { path: SECRET_DIR, volume: secretVolume, readOnly: true },
         { path: CONFIG_DIR, volume: configVolume },
       ],
     });

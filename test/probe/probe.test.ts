@@ -21,10 +21,6 @@ import { one } from '../support/synth';
 
 process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
 
-function secretRef(key: string) {
-  return { name: 'robustmq-cluster-credentials', key };
-}
-
 function build(options: RobustMqProbeOptions = {}, clusterNetworkPolicy = true) {
   const chart = new Chart(Testing.app(), 'c', { namespace: 'robustmq' });
   const cluster = new RobustMqCluster(chart, 'cluster', { networkPolicy: { enabled: clusterNetworkPolicy, clientNamespaces: ['apps'] } });
@@ -48,11 +44,16 @@ describe('RobustMqProbe', () => {
     const [exporter] = spec.containers;
     expect(exporter.image).toBe('inovex/mqtt_blackbox_exporter:v0.7.0');
     expect([...exporter.command, ...exporter.args]).toEqual(['/bin/mqtt_blackbox_exporter', '-config.file', '/var/run/mqtt-probe/config.yaml', '-web.listen-address', ':9214']);
-    // Credentials only from the Secret, only in the init container.
-    expect(init.env).toEqual([
-      { name: 'MQTT_USERNAME', valueFrom: { secretKeyRef: secretRef('mqtt-username') } },
-      { name: 'MQTT_PASSWORD', valueFrom: { secretKeyRef: secretRef('mqtt-password') } },
-    ]);
+    // Credentials only from the Secret, as files, only in the init container.
+    const credentials = spec.volumes.find((v: any) => v.name === 'credentials');
+    expect(credentials.secret).toEqual({
+      secretName: 'robustmq-cluster-credentials',
+      defaultMode: 0o440,
+      items: [{ key: 'mqtt-password', path: 'password' }, { key: 'mqtt-username', path: 'username' }],
+    });
+    expect(init.volumeMounts).toContainEqual({ name: 'credentials', mountPath: '/var/run/secrets/mqtt-probe', readOnly: true });
+    expect(exporter.volumeMounts.map((m: any) => m.name)).toEqual(['config']);
+    expect(init.env).toBeUndefined();
     expect(exporter.env).toBeUndefined();
     for (const c of [init, exporter]) {
       expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
@@ -84,26 +85,38 @@ describe('RobustMqProbe', () => {
     expect(objs.filter((o: any) => o.kind === 'NetworkPolicy').map((o: any) => o.metadata.name)).toEqual(['robustmq-cluster-mqtt-probe']);
   });
 
-  test('the start script (run by dash) writes credentials with quotes and backslashes as the YAML the exporter reads, and refuses empty ones', () => {
+  test('the start script (run by dash) writes the Secret files\' credentials, quotes and backslashes included, as the YAML the exporter reads, and refuses empty, multi-line or missing ones', () => {
     const { probe } = build({ interval: '1m', messages: 3 });
     const dir = tmpDir('probe-script-');
     const template = path.join(dir, 't.yaml');
     const config = path.join(dir, 'c.yaml');
     fs.writeFileSync(template, probe.configTemplate);
-    const script = probe.startScript.replace('/etc/mqtt-probe/config.yaml.template', template).split('/var/run/mqtt-probe/config.yaml').join(config);
-    const run = (env: { [k: string]: string }) => spawnSync('dash', ['-c', script], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
-    const ok = run({ MQTT_USERNAME: 'pro"be\\', MQTT_PASSWORD: "p&|a$1 'x'" });
+    const secrets = path.join(dir, 'secrets');
+    fs.mkdirSync(secrets);
+    const script = probe.startScript.replace('/etc/mqtt-probe/config.yaml.template', template)
+      .split('/var/run/mqtt-probe/config.yaml').join(config).split('/var/run/secrets/mqtt-probe').join(secrets);
+    const run = (user: string, password: string | undefined) => {
+      fs.writeFileSync(path.join(secrets, 'username'), user);
+      if (password === undefined) fs.rmSync(path.join(secrets, 'password'), { force: true });
+      else fs.writeFileSync(path.join(secrets, 'password'), password);
+      return spawnSync('dash', ['-c', script], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    };
+    // A trailing line break (an `echo` into the Secret) is dropped.
+    const ok = run('pro"be\\', "p&|a$1 'x'\n");
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     const parsed = YAML.parse(fs.readFileSync(config, 'utf8'));
     expect(parsed.probes[0]).toMatchObject({ username: 'pro"be\\', password: "p&|a$1 'x'", messages: 3, interval: '1m' });
     expect((fs.statSync(config).mode % 0o1000).toString(8)).toBe('600');
-    const empty = run({ MQTT_USERNAME: '', MQTT_PASSWORD: 'x' });
+    const empty = run('', 'x');
     expect(empty.status).toBe(1);
-    expect(empty.stderr).toContain('MQTT_USERNAME is empty');
-    const multi = run({ MQTT_USERNAME: 'u', MQTT_PASSWORD: 'a\nb' });
+    expect(empty.stderr).toContain(`${secrets}/username is empty`);
+    const multi = run('u', 'a\nb');
     expect(multi.status).toBe(1);
-    expect(multi.stderr).toContain('MQTT_PASSWORD contains a line break');
+    expect(multi.stderr).toContain(`${secrets}/password contains a line break`);
+    const missing = run('u', undefined);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(`${secrets}/password is not readable`);
   });
 
   test('bad input is refused, naming the field, the value and what is allowed', () => {
