@@ -136,9 +136,10 @@ export const PROBE_ALERT_DEFINITIONS: readonly ProbeAlertDefinition[] = [
     tests: (ctx, t, minutes): AlertTestCases => {
       const fire = (1 + t) / 2;
       return {
-        fire: [{ description: `${pct(fire)} of round trips failed, above ${pct(t)}`, series: failureSeries(ctx, fire, minutes), expected: [{ labels: expected(ctx), value: fire }] }],
+        // The share holds from minute 1, the first with two samples in the window.
+        fire: [{ description: `${pct(fire)} of round trips failed, above ${pct(t)}`, series: failureSeries(ctx, fire, minutes), expected: [{ labels: expected(ctx), value: fire }], activeFrom: 1 }],
         quiet: [
-          { description: `${pct(t / 2)} of round trips failed, not above ${pct(t)}`, series: failureSeries(ctx, t / 2, minutes), expected: [] },
+          { description: `${pct(0.9 * t)} of round trips failed, just below ${pct(t)}`, series: failureSeries(ctx, 0.9 * t, minutes), expected: [] },
           { description: 'no round trip at all (the probe is down: RobustMQProbeDown)', series: failureSeries(ctx, 0, minutes).map((s) => ({ ...s, values: `0x${minutes}` })), expected: [] },
         ],
       };
@@ -162,7 +163,7 @@ export const PROBE_ALERT_DEFINITIONS: readonly ProbeAlertDefinition[] = [
       const fire = durationsIn(ctx, PROBE_DURATION_BUCKETS.findIndex((b) => b >= t) + 1, minutes);
       const fast = durationsIn(ctx, PROBE_DURATION_BUCKETS.filter((b) => b <= t).length - 1, minutes);
       return {
-        fire: [{ description: `p99 ${secondsText(fire.p99)}, above ${secondsText(t)}`, series: fire.series, expected: [{ labels: expected(ctx), value: fire.p99 }] }],
+        fire: [{ description: `p99 ${secondsText(fire.p99)}, above ${secondsText(t)}`, series: fire.series, expected: [{ labels: expected(ctx), value: fire.p99 }], activeFrom: 1 }],
         quiet: [{ description: `p99 ${secondsText(fast.p99)}, not above ${secondsText(t)}`, series: fast.series, expected: [] }],
       };
     },
