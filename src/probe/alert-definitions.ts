@@ -60,8 +60,8 @@ function expected(ctx: ProbeAlertContext): { [key: string]: string } {
 const PROBES_PER_MINUTE = 2;
 
 /** Counters of `minutes` minutes where `share` of the round trips fail (connect errors and timeouts half each). */
-function failureSeries(ctx: ProbeAlertContext, share: number, minutes: number): TestSeries[] {
-  const l = probeLabels(ctx);
+function failureSeries(ctx: ProbeAlertContext, share: number, minutes: number, pod?: string): TestSeries[] {
+  const l = pod === undefined ? probeLabels(ctx) : { ...probeLabels(ctx), pod };
   const f = (v: number) => +v.toFixed(6);
   return [
     series(PROBE_METRICS.started, l, `0+${PROBES_PER_MINUTE}x${minutes}`),
@@ -137,7 +137,15 @@ export const PROBE_ALERT_DEFINITIONS: readonly ProbeAlertDefinition[] = [
       const fire = (1 + t) / 2;
       return {
         // The share holds from minute 1, the first with two samples in the window.
-        fire: [{ description: `${pct(fire)} of round trips failed, above ${pct(t)}`, series: failureSeries(ctx, fire, minutes), expected: [{ labels: expected(ctx), value: fire }], activeFrom: 1 }],
+        fire: [
+          { description: `${pct(fire)} of round trips failed, above ${pct(t)}`, series: failureSeries(ctx, fire, minutes), expected: [{ labels: expected(ctx), value: fire }], activeFrom: 1 },
+          {
+            // A rollout (or a second replica): the counters of both pods add up, share unchanged.
+            description: `two probe pods, each with ${pct(fire)} of round trips failed`,
+            series: [...failureSeries(ctx, fire, minutes, `${ctx.job}-0`), ...failureSeries(ctx, fire, minutes, `${ctx.job}-1`)],
+            expected: [{ labels: expected(ctx), value: fire }],
+          },
+        ],
         quiet: [
           { description: `${pct(0.9 * t)} of round trips failed, just below ${pct(t)}`, series: failureSeries(ctx, 0.9 * t, minutes), expected: [] },
           { description: 'no round trip at all (the probe is down: RobustMQProbeDown)', series: failureSeries(ctx, 0, minutes).map((s) => ({ ...s, values: `0x${minutes}` })), expected: [] },
