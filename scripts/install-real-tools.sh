@@ -9,6 +9,9 @@
 #   checkov                     from PyPI, in a virtualenv
 #   sloth                       built from the github.com/slok/sloth Go module (the SLO recording
 #                               rules of src/slo/ are compared with what it generates)
+#   mqtt-probe                  this repository's stand-in for inovex/mqtt_blackbox_exporter
+#                               (test/real/mqtt-probe, whose module the proxy does not serve), built
+#                               with its dependencies from the Go module proxy
 # Binaries go to .tools/bin (gitignored) with a version stamp beside each, and are reused when the
 # stamp matches. `scripts/install-real-tools.sh prometheus jaeger` installs only those.
 # Each build's wall time is printed, so the cold and warm costs of CI can be read off its log.
@@ -151,6 +154,11 @@ install_checkov() {
   ln -sf "$venv/bin/checkov" "$bin/checkov"
 }
 
+build_mqtt_probe() {
+  cd "$root/test/real/mqtt-probe"
+  go build -trimpath -ldflags "-s -w" -o "$bin/mqtt-probe" .
+}
+
 want() { [ ${#selected[@]} -eq 0 ] || [[ " ${selected[*]} " == *" $1 "* ]]; }
 selected=("$@")
 
@@ -180,4 +188,10 @@ fi
 if want checkov && ! stamp_ok checkov "$CHECKOV_VERSION"; then
   timed checkov install_checkov
   stamp checkov "$CHECKOV_VERSION"
+fi
+# Rebuilt whenever its source changes.
+MQTT_PROBE_STAMP=$(cat "$root/test/real/mqtt-probe/main.go" "$root/test/real/mqtt-probe/go.mod" "$root/test/real/mqtt-probe/go.sum" | sha256sum | cut -c1-16)
+if want mqtt-probe && ! stamp_ok mqtt-probe "$MQTT_PROBE_STAMP"; then
+  timed mqtt-probe build_mqtt_probe
+  stamp mqtt-probe "$MQTT_PROBE_STAMP"
 fi

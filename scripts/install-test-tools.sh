@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the tools the test suite runs besides Node: promtool (and the Prometheus server)
 # from Debian's `prometheus` package, Ruby (Onigmo) from Debian's `ruby`, curl from Debian's
-# `curl`, Helm built from its Go module (scripts/install-helm.sh), and the real components of
-# scripts/install-real-tools.sh (Prometheus 3, Alertmanager, Jaeger, kube-apiserver with etcd, checkov, Sloth).
+# `curl`, mosquitto from Debian's `mosquitto`, Helm built from its Go module (scripts/install-helm.sh),
+# and the real components of scripts/install-real-tools.sh (Prometheus 3, Alertmanager, Jaeger,
+# kube-apiserver with etcd, checkov, Sloth, the probe's stand-in).
 # Each is skipped when already present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,10 @@ fi
 # with the real /bin/sh and curl.
 if ! command -v curl >/dev/null 2>&1; then
   apt_install curl ca-certificates
+fi
+# mosquitto: test/real/probe.test.ts runs the MQTT probe against a real broker on loopback.
+if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+  apt_install mosquitto
 fi
 bash scripts/install-helm.sh
 # The real components of test/real/ and the promtool/Prometheus 3 runs (Go builds, PyPI).

@@ -102,6 +102,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'warning-receiver', value: 'KIND:SECRET/KEY', help: 'warning alerts go to this receiver (info alerts go nowhere)', default: 'the critical receiver' },
   { name: 'alertmanager-matcher-strategy', value: 'TYPE', help: `the Alertmanager's alertmanagerConfigMatcherStrategy: ${Object.values(AlertmanagerMatcherStrategy).join(' or ')}`, default: AlertmanagerMatcherStrategy.ON_NAMESPACE },
   { name: 'secrets-dir', value: 'DIR', help: 'alertmanager-config: where the Secrets are mounted, one folder per Secret', default: DEFAULT_SECRETS_DIR },
+  { name: 'no-probe', value: '', help: 'deploy no synthetic MQTT probe (and none of its alerts)' },
   { name: 'format', value: 'FORMAT', help: "synth: 'plain' YAML files or a 'helm' chart directory", default: 'plain' },
   { name: 'chart-version', value: 'VERSION', help: 'synth --format helm: the chart\'s SemVer version', default: 'the library\'s version' },
   { name: 'rules-file', value: 'PATH', help: 'rule-tests: the rule file as the tests name it', default: 'robustmq-rules.yaml' },
@@ -365,6 +366,7 @@ function stackOptions(flags: Flags): Partial<StackOptions> {
   if (flags.has('no-index-template-job')) o.indexTemplateJob = false;
   if (flags.has('no-logs')) o.logs = false;
   if (flags.has('no-tracing')) o.tracing = false;
+  if (flags.has('no-probe')) o.probe = false;
   text('jaeger-storage', (v) => tracingChecks.jaegerStorage(v), (v) => { o.jaegerStorage = v as JaegerStorage; });
   text('jaeger-namespace', (v) => tracingChecks.jaegerNamespace(v), (v) => { o.jaegerNamespace = v; });
   text('critical-receiver', (v) => receiverFromSpec('critical', v).problem, (v) => { o.criticalReceiver = v; });

@@ -36,6 +36,9 @@ export {
 } from './elasticsearch/connection';
 export { JaegerAlerts, JaegerAlertsProps } from './tracing/jaeger-alerts';
 export { JaegerAlertOptions } from './tracing/alerts';
+export { RobustMqProbe, RobustMqProbeOptions, RobustMqProbeProps } from './probe/probe';
+export { RobustMqProbeAlerts, RobustMqProbeAlertsProps } from './probe/probe-alerts';
+export { ProbeAlertOptions } from './probe/alerts';
 export { OtlpExport, OtlpExportOptions, OtlpProtocol, OtelExportEnv } from './tracing/otel';
 export { FluentBit, FluentBitProps, FluentBitConfigFormat, ContainerLogFormat, ElasticsearchSecretKeys } from './logging/fluent-bit';
 export { ElasticsearchQuery, ErrorsByComponentOptions, LogFilterOptions } from './logging/es-query';
@@ -47,7 +50,7 @@ export {
 } from './routing/receivers';
 export {
   RobustMqObservability, RobustMqObservabilityProps, ObservabilityAlertsOptions, ObservabilitySlosOptions, ObservabilityDashboardsOptions,
-  ObservabilityDatasourcesOptions, ObservabilityLogsOptions, ObservabilityTracingOptions,
+  ObservabilityDatasourcesOptions, ObservabilityLogsOptions, ObservabilityTracingOptions, ObservabilityProbeOptions,
 } from './observability';
 
 // The one error type every construct throws, for `instanceof` in TypeScript and JavaScript. jsii

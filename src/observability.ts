@@ -10,7 +10,11 @@ import { MonitorOptions } from './metrics/scrape';
 import { selfMonitoringWithDefaults } from './metrics/self-monitoring';
 import { RobustMqServiceMonitor } from './metrics/service-monitor';
 import { ServiceScrapeTarget } from './metrics/target';
+import { ProbeAlertOptions } from './probe/alerts';
+import { RobustMqProbe, RobustMqProbeOptions } from './probe/probe';
+import { RobustMqProbeAlerts } from './probe/probe-alerts';
 import { RobustMqCluster, RobustMqClusterProps } from './robustmq/cluster';
+import { ClientProtocol } from './robustmq/facts';
 import { IRobustMqTarget, importRobustMqTarget } from './robustmq/target';
 import { RobustMqAlertRouting, RobustMqAlertRoutingOptions } from './routing/alert-routing';
 import { RobustMqSloOptions, RobustMqSlos } from './slo/slos';
@@ -90,6 +94,22 @@ export interface ObservabilityTracingOptions extends JaegerProps {
    * @default - deploy one
    */
   readonly existingJaeger?: Jaeger;
+}
+
+/** Options of the synthetic MQTT probe. */
+export interface ObservabilityProbeOptions extends RobustMqProbeOptions {
+  /**
+   * Deploy the probe (with a cluster deployed here; your own cluster is not probed).
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Tuning of the probe's alerts (with alerts on).
+   *
+   * @default - RobustMQProbeDown, RobustMQProbeFailing, RobustMQProbeSlowRoundTrip with their defaults
+   */
+  readonly alerts?: ProbeAlertOptions;
 }
 
 /** Properties of RobustMqObservability. */
@@ -190,13 +210,19 @@ export interface RobustMqObservabilityProps {
    */
   readonly tracing?: ObservabilityTracingOptions;
   /**
-   * Route the stack's alerts (RobustMQ's, the log agent's, Jaeger's) with AlertmanagerConfig
-   * objects: receivers, severity routes, inhibitions. The selector defaults to the monitors'
-   * discovery labels.
+   * Route the stack's alerts (RobustMQ's, the log agent's, Jaeger's, the probe's, the SLOs') with
+   * AlertmanagerConfig objects: receivers, severity routes, inhibitions. The selector defaults to
+   * the monitors' discovery labels.
    *
    * @default - no routing
    */
   readonly routing?: RobustMqAlertRoutingOptions;
+  /**
+   * The synthetic MQTT probe: a real MQTT client that times round trips through the client Service.
+   *
+   * @default - inovex/mqtt_blackbox_exporter every 30s, with its alerts
+   */
+  readonly probe?: ObservabilityProbeOptions;
 }
 
 /**
@@ -232,6 +258,10 @@ export class RobustMqObservability extends Construct {
   public readonly jaegerAlerts?: JaegerAlerts;
   /** The alert routing, when `routing` is given. */
   public readonly routing?: RobustMqAlertRouting;
+  /** The synthetic MQTT probe, unless turned off or the cluster is your own. */
+  public readonly probe?: RobustMqProbe;
+  /** The probe's alerts, when the probe and alerts are on. */
+  public readonly probeAlerts?: RobustMqProbeAlerts;
   /** The namespace of the monitoring parts. */
   public readonly monitoringNamespace: string;
 
@@ -308,6 +338,34 @@ export class RobustMqObservability extends Construct {
         fluentBit: this.fluentBit?.serviceMonitor ? this.fluentBit : undefined,
         namespace: monitoringNamespace,
       });
+    }
+
+    const { enabled: probeEnabled, alerts: probeAlertOptions, ...probeOptions } = props.probe ?? {};
+    if (probeEnabled === true && !this.cluster) {
+      invalid(this, KIND, 'probe.enabled', true, 'must not be true with your own cluster: the probe needs a RobustMqCluster deployed here (its client Service and Secret)');
+    }
+    // By default only where the cluster serves plain MQTT, the listener the probe connects to.
+    const servesMqtt = this.cluster?.protocols.includes(ClientProtocol.MQTT) ?? false;
+    if (probeEnabled === undefined && this.cluster && !servesMqtt) {
+      warn(this, `no synthetic MQTT probe: the cluster's client Service has no '${ClientProtocol.MQTT}' listener for it (set probe.enabled false to silence this)`);
+    }
+    if ((probeEnabled ?? servesMqtt) && this.cluster) {
+      this.probe = new RobustMqProbe(this, 'Probe', {
+        ...probeOptions,
+        cluster: this.cluster,
+        monitoring: selfMonitoringWithDefaults(probeOptions.monitoring, { ...scrapeDefaults, namespace: monitoringNamespace }),
+      });
+      if (this.alerts && this.probe.serviceMonitor) {
+        this.probeAlerts = new RobustMqProbeAlerts(this, 'ProbeAlerts', {
+          extraLabels: alertOptions.extraLabels,
+          extraAnnotations: alertOptions.extraAnnotations,
+          runbookUrlPattern: alertOptions.runbookUrlPattern,
+          grafanaUrl: alertOptions.grafanaUrl,
+          ...probeAlertOptions,
+          probe: this.probe,
+          namespace: this.alerts.namespace,
+        });
+      }
     }
 
     const sloOptions = props.slos ?? {};
@@ -388,6 +446,7 @@ export class RobustMqObservability extends Construct {
         latencyThresholdSeconds: alertOptions.latencyP99Threshold ? latencyThresholdSeconds(alertOptions.latencyP99Threshold).seconds : undefined,
         errorRateThreshold: alertOptions.errorRateThreshold,
         logsSearchEngine: logsEngine,
+        probe: this.probe !== undefined,
         ...dashboardOptions,
         namespace: dashboardOptions.namespace ?? monitoringNamespace,
       });
@@ -439,7 +498,8 @@ export class RobustMqObservability extends Construct {
     return RuleFiles.promtoolTestsYaml(this.ruleTests(ruleFile));
   }
 
-  private ruleSources(): Array<RobustMqAlerts | JaegerAlerts> {
-    return [...(this.alerts ? [this.alerts] : []), ...(this.jaegerAlerts ? [this.jaegerAlerts] : [])];
+  private ruleSources(): Array<RobustMqAlerts | JaegerAlerts | RobustMqProbeAlerts> {
+    return [...(this.alerts ? [this.alerts] : []), ...(this.jaegerAlerts ? [this.jaegerAlerts] : []),
+      ...(this.probeAlerts ? [this.probeAlerts] : [])];
   }
 }

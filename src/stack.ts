@@ -76,6 +76,8 @@ export interface StackOptions {
   readonly warningReceiver?: string;
   /** The Alertmanager's alertmanagerConfigMatcherStrategy the routing is written for. */
   readonly alertmanagerMatcherStrategy?: AlertmanagerMatcherStrategy;
+  /** Whether to deploy the synthetic MQTT probe (and its alerts). */
+  readonly probe: boolean;
 }
 
 /** The defaults of the default stack. */
@@ -107,6 +109,7 @@ export const DEFAULT_STACK_OPTIONS: StackOptions = {
   tracing: true,
   jaegerStorage: JaegerStorage.MEMORY,
   jaegerNamespace: 'monitoring',
+  probe: true,
 };
 
 /** The name of the chart (and so of the YAML file) of the default stack. */
@@ -179,6 +182,8 @@ export function buildStack(app: App, options: Partial<StackOptions> = {}): Stack
       namespace: o.jaegerNamespace,
       networkPolicy: { enabled: o.networkPolicy },
     },
+    // On: the construct's default, which leaves out a cluster without a plain MQTT listener.
+    probe: { enabled: o.probe ? undefined : false, networkPolicy: { enabled: o.networkPolicy } },
   });
   return { chart, observability };
 }

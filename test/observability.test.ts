@@ -30,8 +30,9 @@ describe('RobustMqObservability', () => {
       datasources: { enabled: false },
       logs: { enabled: false },
       tracing: { enabled: false },
+      probe: { enabled: false },
     });
-    for (const part of [o.alerts, o.dashboards, o.datasources, o.fluentBit, o.jaeger, o.jaegerAlerts]) expect(part).toBeUndefined();
+    for (const part of [o.alerts, o.slos, o.dashboards, o.datasources, o.fluentBit, o.jaeger, o.jaegerAlerts, o.probe, o.probeAlerts]) expect(part).toBeUndefined();
     expect(new Set(Testing.synth(chart).map((x) => x.kind))).toEqual(new Set(['ConfigMap', 'Service', 'StatefulSet', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceMonitor']));
     const env = Testing.synth(chart).find((x) => x.kind === 'StatefulSet').spec.template.spec.containers[0].env.map((e: any) => e.name);
     expect(env).not.toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
@@ -51,10 +52,13 @@ describe('RobustMqObservability', () => {
       metrics: { interval: '15s' },
       logs: { monitoring: { enabled: false } },
       tracing: { monitoring: { enabled: false } },
+      probe: { monitoring: { enabled: false } },
     });
     expect(off.fluentBit!.serviceMonitor).toBeUndefined();
     expect(off.jaeger!.serviceMonitor).toBeUndefined();
+    expect(off.probe!.serviceMonitor).toBeUndefined();
     expect(off.jaegerAlerts).toBeUndefined();
+    expect(off.probeAlerts).toBeUndefined();
     expect(off.alerts!.alertNames.filter((n) => n.startsWith('RobustMQLog'))).toEqual([]);
     expect(Testing.synth(chart2).filter((x) => x.kind === 'ServiceMonitor').map((x) => x.metadata.name)).toEqual(['robustmq-cluster']);
   });
@@ -79,7 +83,10 @@ describe('RobustMqObservability', () => {
     expect(objs.filter((x) => x.metadata.annotations?.grafana_folder === 'Edge')).toHaveLength(6);
     const slos = objs.find((x) => x.kind === 'PrometheusRule' && x.metadata.name === 'edge-slos');
     expect(slos.metadata).toEqual({ name: 'edge-slos', namespace: 'observability', labels: { release: 'kps' } });
-    for (const x of objs.filter((y) => ['ServiceMonitor', 'PrometheusRule', 'DaemonSet', 'Deployment'].includes(y.kind))) {
+    // The probe is a client of the cluster and runs beside it; everything else of the monitoring here.
+    const probe = objs.find((x) => x.kind === 'Deployment' && x.metadata.name === 'edge-mqtt-probe');
+    expect(probe.metadata.namespace).toBe('robustmq');
+    for (const x of objs.filter((y) => ['ServiceMonitor', 'PrometheusRule', 'DaemonSet', 'Deployment'].includes(y.kind) && y !== probe)) {
       expect(x.metadata.namespace).toBe('observability');
     }
   });

@@ -14,6 +14,7 @@ function synth(): Array<{ chart: string; objects: any[] }> {
     ['cluster', observability.cluster], ['metrics', observability.serviceMonitor], ['alerts', observability.alerts],
     ['logs', observability.fluentBit], ['tracing', observability.jaeger], ['jaeger-alerts', observability.jaegerAlerts],
     ['slos', observability.slos], ['dashboards', observability.dashboards], ['datasources', observability.datasources],
+    ['probe', observability.probe], ['probe-alerts', observability.probeAlerts],
   ];
   return parts.map(([name, part]) => ({
     chart: name,
@@ -45,7 +46,7 @@ describe('the default stack', () => {
     expect(JSON.stringify(synth())).toBe(JSON.stringify(charts));
   });
 
-  test.each(['cluster', 'metrics', 'alerts', 'logs', 'tracing', 'jaeger-alerts', 'slos', 'dashboards', 'datasources'])('snapshot of the %s chart', (name) => {
+  test.each(['cluster', 'metrics', 'alerts', 'logs', 'tracing', 'jaeger-alerts', 'slos', 'dashboards', 'datasources', 'probe', 'probe-alerts'])('snapshot of the %s chart', (name) => {
     expect(charts.find((c) => c.chart === name)!.objects).toMatchSnapshot();
   });
 });

@@ -161,5 +161,24 @@ export const RUNBOOK_SECTIONS: readonly RunbookSection[] = [
     "title": "JaegerSpansExportFailed",
     "alert": "JaegerSpansExportFailed",
     "markdown": "- **Meaning**: the storage exporter (`exporter` label, `jaeger_storage_exporter`) fails to write\n  more than 1% of spans to the trace storage, for 10 minutes.\n- **Impact**: those spans are lost: traces are incomplete or missing in the UI and in Grafana.\n- **Diagnosis**: Jaeger's logs (`Elasticsearch could not process bulk request`, badger write\n  errors); Elasticsearch's health (`_cluster/health`, disk watermarks, read-only indices); the\n  badger claim's free space (`kubelet_volume_stats_available_bytes` for `jaeger-data`).\n- **Mitigation**: restore the storage: free or grow the disk, clear read-only index blocks, fix\n  credentials in the Secret (then restart the pod), or shorten the retention (`spanTtl`, index\n  lifecycle)."
+  },
+  {
+    "title": "Synthetic MQTT probe alerts",
+    "markdown": "The `RobustMqProbeAlerts` rule group (`robustmq-probe`) watches the synthetic MQTT client\n(inovex/mqtt_blackbox_exporter) that subscribes, publishes and times round trips through the\ncluster's client Service with the cluster's MQTT credentials. Useful commands, with `NS` the\ncluster's namespace (default `robustmq`) and `PROBE` the probe's name (default\n`<cluster name>-mqtt-probe`, `robustmq-cluster-mqtt-probe` in the default stack):\n\n```sh\nkubectl -n NS get pods -l app.kubernetes.io/instance=PROBE -o wide\nkubectl -n NS logs deploy/PROBE --since=15m\nkubectl -n NS logs deploy/PROBE -c render-config\nkubectl -n NS port-forward deploy/PROBE 9214:9214 &\ncurl -s localhost:9214/metrics | grep -E '^probe_mqtt_'\n```"
+  },
+  {
+    "title": "RobustMQProbeDown",
+    "alert": "RobustMQProbeDown",
+    "markdown": "- **Meaning**: no target of the probe's job answers Prometheus's scrape, for 5 minutes. It also\n  fires when no probe target is discovered at all.\n- **Impact**: end-to-end delivery is not measured: RobustMQProbeFailing and\n  RobustMQProbeSlowRoundTrip cannot fire. The cluster itself may be fine.\n- **Diagnosis**: `kubectl get pods` for the probe; an init container that exits 1 names the\n  empty or multi-line credential key of the cluster's Secret; CrashLoopBackOff with\n  `Error parsing config file` is a configuration the exporter cannot read; if the pod runs,\n  check Prometheus's targets page: the ServiceMonitor must select the probe's Service and carry\n  the labels your Prometheus selects monitors by.\n- **Mitigation**: fix the Secret's MQTT keys (then delete the pod), the image pull, or the\n  ServiceMonitor's labels."
+  },
+  {
+    "title": "RobustMQProbeFailing",
+    "alert": "RobustMQProbeFailing",
+    "markdown": "- **Meaning**: more than half of the probe's round trips (connect, subscribe, publish, receive\n  every message back) failed over the alert window, for 2 minutes.\n- **Impact**: real clients most likely cannot connect or do not get their messages: this is\n  what users see.\n- **Diagnosis**: the probe's log names the failure (`failed to connect client`, `reached\n  connect timeout`: the client Service has no ready endpoints, or the NetworkPolicy drops the\n  probe; `not Authorized`: the MQTT credentials in the Secret do not match the cluster's);\n  `probe_mqtt_errors_total` counts connect and subscribe failures, `probe_mqtt_timeouts_total`\n  round trips whose messages did not all come back in time. Compare RobustMQClusterDown and\n  RobustMQNodeDown, and `kubectl -n NS get endpoints` of the client Service.\n- **Mitigation**: restore the brokers (see the cluster alerts); fix the credentials or the\n  NetworkPolicy; if messages are lost but connects work, check the brokers' logs for\n  publish and subscription errors."
+  },
+  {
+    "title": "RobustMQProbeSlowRoundTrip",
+    "alert": "RobustMQProbeSlowRoundTrip",
+    "markdown": "- **Meaning**: the 99th percentile of the probe's round trip time is above the threshold\n  (default 1s) over the alert window, for 10 minutes.\n- **Impact**: clients see slow connects or late messages.\n- **Diagnosis**: RobustMQHighLatency and the broker dashboard (packet processing time);\n  CPU throttling and memory of the broker pods; the storage engine's latency; whether the\n  probe pod itself is throttled (`container_cpu_cfs_throttled_periods_total`).\n- **Mitigation**: relieve the brokers (more CPU, more replicas), fix the storage, or raise\n  the probe pod's CPU limit if it is the one throttled."
   }
 ];

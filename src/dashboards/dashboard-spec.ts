@@ -20,6 +20,8 @@ export enum PanelKind {
   TABLE = 'table',
   /** Horizontal bars, one per series. */
   BAR_GAUGE = 'bargauge',
+  /** A histogram's buckets over time as colour: give one query summing `rate(<family>_bucket[...])` by `le`. */
+  HEATMAP = 'heatmap',
 }
 
 /** One PromQL query of a panel. */

@@ -7,10 +7,13 @@ import { renderLogsDashboard } from './logs-dashboard';
 import { RenderContext, renderDashboard } from './render';
 import { DashboardContext, prometheusDashboards } from './robustmq-dashboards';
 import { renderRunbooksDashboard } from './runbooks-dashboard';
+import { DASHBOARD_UIDS } from './uids';
 import { RECORDED_METRICS } from '../alerts/definitions';
 import { SEARCH_ENGINES, SearchEngine } from '../elasticsearch/connection';
 import { KnownMetrics } from '../metrics/known';
 import { IRobustMqMonitor } from '../metrics/scrape';
+import { probeDashboardRow } from '../probe/dashboard';
+import { PROBE_SAMPLE_NAMES } from '../probe/facts';
 import { DEFAULT_REPLICAS, IRobustMqTarget } from '../robustmq/target';
 import { SLO_DASHBOARD_METRICS, renderSloDashboard } from '../slo/dashboard';
 import * as checks from '../validation/checks';
@@ -119,6 +122,13 @@ export interface GrafanaDashboardsProps {
    */
   readonly robustMqDashboards?: boolean;
   /**
+   * Add the synthetic MQTT probe's row (success, round-trip percentiles, heatmap) to the
+   * overview dashboard.
+   *
+   * @default false
+   */
+  readonly probe?: boolean;
+  /**
    * Include the RobustMQ Logs dashboard (needs the logs datasource).
    *
    * @default true
@@ -205,12 +215,15 @@ export class GrafanaDashboards extends Construct {
     if (!(errorRate > 0 && errorRate < 1)) invalid(this, KIND, 'errorRateThreshold', errorRate, 'must be a ratio between 0 and 1');
     const clusterLabel = props.monitor?.clusterLabel ?? 'cluster';
     this.renderContext = { clusterLabel, anchorMetric: 'system_process_cpu_usage' };
-    this.known = KnownMetrics.standard().with([...RECORDED_METRICS, ...SLO_DASHBOARD_METRICS, ...(props.extraKnownMetrics ?? [])]);
+    this.known = KnownMetrics.standard().with([...RECORDED_METRICS, ...SLO_DASHBOARD_METRICS, ...PROBE_SAMPLE_NAMES, ...(props.extraKnownMetrics ?? [])]);
     this.knownKey = [...(props.extraKnownMetrics ?? [])].sort().join(',');
 
     if (props.robustMqDashboards ?? true) {
       const ctx: DashboardContext = { clusterLabel, replicas, latencyThresholdSeconds: latency, errorRateThreshold: errorRate };
-      for (const spec of prometheusDashboards(ctx)) this.addDashboard(spec);
+      for (const spec of prometheusDashboards(ctx)) {
+        const withProbe = props.probe && spec.uid === DASHBOARD_UIDS.overview;
+        this.addDashboard(withProbe ? { ...spec, rows: [...spec.rows, probeDashboardRow(clusterLabel)] } : spec);
+      }
     }
     if (props.logsDashboard ?? true) {
       const engine = props.logsSearchEngine ?? SearchEngine.ELASTICSEARCH;

@@ -1,6 +1,7 @@
 import { GRID_COLUMNS } from './dashboard-spec';
 import { DECLARED_METRICS, KnownMetrics } from '../metrics/known';
 import { describeProblem, parsePromQL, promqlProblems } from '../metrics/promql';
+import { PROBE_SAMPLE_NAMES } from '../probe/facts';
 
 /**
  * The dashboard-linter rules, checked in-process on Grafana's JSON model, for the library's
@@ -150,8 +151,11 @@ function lintPromQLTarget(name: string, expr: unknown, queryVars: string[], know
   const metrics = parsePromQL(parsable).metrics.map((m) => m.name);
   // Kubelet volume statistics carry no cluster label; their pods' names carry the cluster.
   const kubeletOnly = metrics.length > 0 && metrics.every((m) => DECLARED_METRICS.kubelet.includes(m));
+  // The synthetic probe's series carry the probe's pod, not one of the cluster's pods.
+  const probeOnly = metrics.length > 0 && metrics.every((m) => PROBE_SAMPLE_NAMES.includes(m));
   for (const v of queryVars) {
     if (kubeletOnly && v === 'cluster') continue;
+    if (probeOnly && v === 'pod') continue;
     if (!new RegExp(`\\$\\{?${v}\\b`).test(expr)) out.push(`${name} must filter on the variable $${v}`);
   }
   return out;

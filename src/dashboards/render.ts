@@ -1,7 +1,8 @@
 import { PanelBuilder as BarGaugeBuilder } from '@grafana/grafana-foundation-sdk/bargauge';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as GaugeBuilder } from '@grafana/grafana-foundation-sdk/gauge';
-import { DataqueryBuilder as PrometheusQuery } from '@grafana/grafana-foundation-sdk/prometheus';
+import { HeatmapColorMode, PanelBuilder as HeatmapBuilder } from '@grafana/grafana-foundation-sdk/heatmap';
+import { DataqueryBuilder as PrometheusQuery, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TableBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
@@ -130,13 +131,15 @@ interface PanelBuilderLike<B> {
 export function renderPanel(spec: PanelSpec, id: number, pos: dashboard.GridPos): dashboard.Panel {
   const ds = datasourceRef('prometheus');
   const kind = spec.kind ?? PanelKind.TIMESERIES;
-  const instantDefault = kind !== PanelKind.TIMESERIES;
+  const instantDefault = kind !== PanelKind.TIMESERIES && kind !== PanelKind.HEATMAP;
   const targets = spec.queries.map((q, i) => {
     const t = new PrometheusQuery()
       .expr(q.expr)
       .legendFormat(q.legend ?? '__auto')
       .refId(String.fromCharCode(65 + i))
       .datasource(ds);
+    // A heatmap reads the buckets as Prometheus's heatmap format: le-sorted, de-cumulated.
+    if (kind === PanelKind.HEATMAP) t.format(PromQueryFormat.Heatmap);
     return (q.instant ?? instantDefault) ? t.instant() : t.range();
   });
   const common = <B extends PanelBuilderLike<B>>(b: B): B => {
@@ -166,6 +169,12 @@ export function renderPanel(spec: PanelSpec, id: number, pos: dashboard.GridPos)
     }
     case PanelKind.TABLE:
       return common(new TableBuilder()).build();
+    case PanelKind.HEATMAP:
+      // The buckets come precomputed (calculate false); the y axis carries the unit.
+      return common(new HeatmapBuilder()).calculate(false)
+        .yAxis(built({ unit: spec.unit }) as any)
+        .color(built({ mode: HeatmapColorMode.Scheme, scheme: 'Oranges', fill: 'dark-orange', exponent: 0.5, steps: 64, reverse: false }) as any)
+        .build();
     case PanelKind.TIMESERIES:
     default: {
       let b = common(new TimeseriesBuilder()).fillOpacity(10).lineWidth(1)

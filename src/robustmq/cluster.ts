@@ -325,6 +325,10 @@ export class RobustMqCluster extends Construct implements IRobustMqTarget {
   public readonly networkPolicy?: kplus.k8s.KubeNetworkPolicy;
   /** The name of the Secret the credentials come from. */
   public readonly credentialsSecretName: string;
+  /** The key of the MQTT user name in that Secret (what an MQTT client of the cluster reads). */
+  public readonly mqttUsernameKey: string;
+  /** The key of the MQTT password in that Secret. */
+  public readonly mqttPasswordKey: string;
   /** The protocols the client Service exposes. */
   public readonly protocols: ClientProtocol[];
   /** The headless Service that gives every pod a stable DNS name. */
@@ -501,6 +505,8 @@ export class RobustMqCluster extends Construct implements IRobustMqTarget {
     this.selectorLabels = robustMqSelectorLabels(clusterName);
     this.metricsServiceLabels = { ...this.selectorLabels, 'app.kubernetes.io/component': METRICS_SERVICE_COMPONENT };
     this.credentialsSecretName = credentialsSecretName;
+    this.mqttUsernameKey = secretKeys.mqttUsername;
+    this.mqttPasswordKey = secretKeys.mqttPassword;
     this.protocols = [...protocols];
     const objectLabels = { ...(props.labels ?? {}), ...this.identity.labels };
     const metadata = (name: string) => ({ name, namespace, labels: objectLabels });

@@ -8,6 +8,7 @@ import { main } from '../../src/cli';
 import { DASHBOARD_UIDS, runbookPanelId } from '../../src/dashboards/uids';
 import { KnownMetrics } from '../../src/metrics/known';
 import { promqlProblems } from '../../src/metrics/promql';
+import { PROBE_ALERT_NAMES } from '../../src/probe/alerts';
 import { buildStack } from '../../src/stack';
 import { JAEGER_ALERT_NAMES } from '../../src/tracing/alerts';
 import { ValidationError } from '../../src/validation/errors';
@@ -103,7 +104,7 @@ describe('default PrometheusRule', () => {
   test('docs/runbooks.md has a section for every alert: meaning, impact, diagnosis, mitigation', () => {
     const sections = runbooks.split(/^## /m).slice(1);
     const titles = sections.map((s) => s.split('\n')[0].trim());
-    expect(titles.sort()).toEqual([...ALERT_NAMES, ...JAEGER_ALERT_NAMES].sort());
+    expect(titles.sort()).toEqual([...ALERT_NAMES, ...JAEGER_ALERT_NAMES, ...PROBE_ALERT_NAMES].sort());
     for (const s of sections) {
       for (const part of ['Meaning', 'Impact', 'Diagnosis', 'Mitigation']) expect(s).toContain(`**${part}**`);
     }
@@ -133,9 +134,11 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     const file = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rules.yaml'), 'utf8'));
     const app = Testing.app();
     buildStack(app);
-    const jaegerRule = one(app.charts.flatMap((c) => c.toJson()), 'PrometheusRule', 'jaeger-alerts');
-    const sloRule = one(app.charts.flatMap((c) => c.toJson()), 'PrometheusRule', 'robustmq-cluster-slos');
-    expect(file).toEqual({ groups: [...defaultRule().spec.groups, ...jaegerRule.spec.groups, ...sloRule.spec.groups] });
+    const objs = app.charts.flatMap((c) => c.toJson());
+    const jaegerRule = one(objs, 'PrometheusRule', 'jaeger-alerts');
+    const probeRule = one(objs, 'PrometheusRule', 'robustmq-cluster-mqtt-probe-alerts');
+    const sloRule = one(objs, 'PrometheusRule', 'robustmq-cluster-slos');
+    expect(file).toEqual({ groups: [...defaultRule().spec.groups, ...jaegerRule.spec.groups, ...probeRule.spec.groups, ...sloRule.spec.groups] });
   });
 
   test('promtool check rules and promtool test rules pass on the default outputs; every alert is tested both ways', () => {
@@ -147,7 +150,7 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     expect(test.output).toContain('SUCCESS');
     expect(test.status).toBe(0);
     const tests = YAML.parse(fs.readFileSync(path.join(dir, 'robustmq-rule-tests.yaml'), 'utf8')).tests;
-    for (const name of [...ALERT_NAMES, ...JAEGER_ALERT_NAMES]) {
+    for (const name of [...ALERT_NAMES, ...JAEGER_ALERT_NAMES, ...PROBE_ALERT_NAMES]) {
       const mine = tests.filter((t: any) => t.alert_rule_test[0].alertname === name);
       // The last check is at the end of the inputs (the ones before it check the `for` boundary).
       expect(mine.some((t: any) => t.alert_rule_test[t.alert_rule_test.length - 1].exp_alerts.length > 0)).toBe(true);
@@ -239,7 +242,7 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     const r = run(['rules']);
     expect(r.status).toBe(0);
     expect(YAML.parse(r.out).groups.map((g: any) => g.name)).toEqual([
-      'robustmq.cluster', 'robustmq.scrape', 'robustmq.broker', 'robustmq.meta', 'robustmq.storage', 'robustmq.process', 'robustmq.logs', 'robustmq.recording', 'jaeger',
+      'robustmq.cluster', 'robustmq.scrape', 'robustmq.broker', 'robustmq.meta', 'robustmq.storage', 'robustmq.process', 'robustmq.logs', 'robustmq.recording', 'jaeger', 'robustmq-probe',
       ...['sli-recordings', 'meta-recordings', 'alerts'].map((g) => `sloth-slo-${g}-robustmq-robustmq-cluster-publish-latency`),
     ]);
     const out = tmpDir('rmq-synth-');

@@ -72,7 +72,7 @@ describe('synth', () => {
     const objs = readAll(dir);
     const config = YAML.parse(objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'jaeger-config').data['config.yaml']);
     expect(config.extensions.jaeger_storage.backends.trace_store.elasticsearch.server_urls).toEqual(['https://es.example.svc:9200']);
-    const env = objs.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].env;
+    const env = objs.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/name'] === 'jaeger').spec.template.spec.containers[0].env;
     const refs = env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef);
     expect(refs).toEqual(expect.arrayContaining([{ name: 'es-creds', key: 'username' }, { name: 'es-creds', key: 'password' }]));
     expect(JSON.stringify(objs)).not.toMatch(/"password":\s*"[^$]/);

@@ -9,6 +9,7 @@ import { allPanels, lintDashboard, substituteGrafanaVariables } from '../../src/
 import { DASHBOARD_UIDS } from '../../src/dashboards/uids';
 import { KnownMetrics } from '../../src/metrics/known';
 import { promqlProblems } from '../../src/metrics/promql';
+import { PROBE_SAMPLE_NAMES } from '../../src/probe/facts';
 import { SLO_DASHBOARD_METRICS } from '../../src/slo/dashboard';
 import { buildStack } from '../../src/stack';
 import { tmpDir } from '../support/promtool';
@@ -17,7 +18,7 @@ import { validateAll } from '../support/schema';
 
 process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
 
-const known = KnownMetrics.standard().with([...RECORDED_METRICS, ...SLO_DASHBOARD_METRICS]);
+const known = KnownMetrics.standard().with([...RECORDED_METRICS, ...SLO_DASHBOARD_METRICS, ...PROBE_SAMPLE_NAMES]);
 
 function defaultObjects(): any[] {
   const app = Testing.app();
@@ -166,7 +167,8 @@ describe('default dashboards', () => {
           if (e.includes(`${m}{`)) expect(e).toMatch(new RegExp(`rate\\(${m}\\{`));
         }
         // A rate panel has a per-second unit.
-        if (/^sum( by \([^)]*\) )?\(rate\(/.test(e) && !e.includes(' / ')) expect(p.fieldConfig.defaults.unit).toMatch(/^(reqps|pps|ops|cps|Bps)$/);
+        // (A heatmap's buckets are rates too, but its unit is that of the bucket bounds.)
+        if (/^sum( by \([^)]*\) )?\(rate\(/.test(e) && !e.includes(' / ') && p.type !== 'heatmap') expect(p.fieldConfig.defaults.unit).toMatch(/^(reqps|pps|ops|cps|Bps)$/);
       }
     }
     const busy = panels.find((p) => p.title === 'Runtime Busy Ratio');

@@ -10,6 +10,7 @@ import { lintDashboard } from '../../src/dashboards/lint';
 import { runbookAlerts } from '../../src/dashboards/runbooks-dashboard';
 import { DASHBOARD_UIDS, runbookPanelId } from '../../src/dashboards/uids';
 import { KnownMetrics } from '../../src/metrics/known';
+import { PROBE_ALERT_NAMES } from '../../src/probe/alerts';
 import { buildStack } from '../../src/stack';
 import { JAEGER_ALERT_NAMES } from '../../src/tracing/alerts';
 import { warningsOf } from '../../src/validation/warnings';
@@ -37,11 +38,11 @@ describe('the runbooks dashboard', () => {
   const { alerts, runbooks } = synthesized(app);
 
   test('has one runbook for every alert of every set, and none for an alert that does not exist', () => {
-    expect(runbookAlerts().sort()).toEqual([...ALERT_NAMES, ...JAEGER_ALERT_NAMES].sort());
+    expect(runbookAlerts().sort()).toEqual([...ALERT_NAMES, ...JAEGER_ALERT_NAMES, ...PROBE_ALERT_NAMES].sort());
   });
 
   test('every alert\'s runbook_url opens, in the stack\'s Grafana, a text panel of the provisioned dashboard titled with the alert', () => {
-    expect(alerts.length).toBe(ALERT_NAMES.length + JAEGER_ALERT_NAMES.length);
+    expect(alerts.length).toBe(ALERT_NAMES.length + JAEGER_ALERT_NAMES.length + PROBE_ALERT_NAMES.length);
     const panels = new Map<number, any>(runbooks.panels.map((p: any) => [p.id, p]));
     for (const a of alerts) {
       const url = new URL(a.annotations.runbook_url);
@@ -60,7 +61,8 @@ describe('the runbooks dashboard', () => {
     expect(runbookPanelId('RobustMQClusterDown')).toBe(runbookPanelId('RobustMQClusterDown'));
     expect(runbookPanelId('RobustMQClusterDown')).not.toBe(runbookPanelId('RobustMQClusterDowm'));
     const intros = runbooks.panels.filter((p: any) => !runbookAlerts().includes(p.title)).map((p: any) => p.id);
-    expect(intros).toEqual([1, 2]);
+    // The introduction, then one per group after it: the Jaeger alerts, the probe alerts.
+    expect(intros).toEqual([1, 2, 3]);
   });
 
   test('the text is docs/runbooks.md\'s, with nothing Grafana would read as a variable', () => {
