@@ -17,6 +17,7 @@ import { RobustMqCluster, RobustMqClusterProps } from './robustmq/cluster';
 import { ClientProtocol } from './robustmq/facts';
 import { IRobustMqTarget, importRobustMqTarget } from './robustmq/target';
 import { RobustMqAlertRouting, RobustMqAlertRoutingOptions } from './routing/alert-routing';
+import { probeSlos } from './slo/built-in';
 import { RobustMqSloOptions, RobustMqSlos } from './slo/slos';
 import { Jaeger, JaegerProps, JaegerStorage } from './tracing/jaeger';
 import { JaegerAlerts } from './tracing/jaeger-alerts';
@@ -370,9 +371,12 @@ export class RobustMqObservability extends Construct {
 
     const sloOptions = props.slos ?? {};
     if (sloOptions.enabled ?? this.alerts !== undefined) {
+      // With the probe, its availability and round-trip SLOs are built in beside the broker's.
+      const probeSloList = this.probe && (sloOptions.builtIn ?? true) ? probeSlos(this.probe.sloMetrics()) : [];
       this.slos = new RobustMqSlos(this, 'Slos', {
         grafanaUrl: alertOptions.grafanaUrl,
         ...sloOptions,
+        slos: [...probeSloList, ...(sloOptions.slos ?? [])],
         monitor: this.serviceMonitor,
         namespace: sloOptions.namespace ?? monitoringNamespace,
       });

@@ -32,7 +32,8 @@ describe('RobustMqObservability', () => {
       tracing: { enabled: false },
       probe: { enabled: false },
     });
-    for (const part of [o.alerts, o.slos, o.dashboards, o.datasources, o.fluentBit, o.jaeger, o.jaegerAlerts, o.probe, o.probeAlerts]) expect(part).toBeUndefined();
+    const parts = [o.alerts, o.slos, o.dashboards, o.datasources, o.fluentBit, o.jaeger, o.jaegerAlerts, o.probe, o.probeAlerts];
+    for (const part of parts) expect(part).toBeUndefined();
     expect(new Set(Testing.synth(chart).map((x) => x.kind))).toEqual(new Set(['ConfigMap', 'Service', 'StatefulSet', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceMonitor']));
     const env = Testing.synth(chart).find((x) => x.kind === 'StatefulSet').spec.template.spec.containers[0].env.map((e: any) => e.name);
     expect(env).not.toContain('OTEL_EXPORTER_OTLP_ENDPOINT');

@@ -215,7 +215,8 @@ export class GrafanaDashboards extends Construct {
     if (!(errorRate > 0 && errorRate < 1)) invalid(this, KIND, 'errorRateThreshold', errorRate, 'must be a ratio between 0 and 1');
     const clusterLabel = props.monitor?.clusterLabel ?? 'cluster';
     this.renderContext = { clusterLabel, anchorMetric: 'system_process_cpu_usage' };
-    this.known = KnownMetrics.standard().with([...RECORDED_METRICS, ...SLO_DASHBOARD_METRICS, ...PROBE_SAMPLE_NAMES, ...(props.extraKnownMetrics ?? [])]);
+    this.known = KnownMetrics.standard()
+      .with([...RECORDED_METRICS, ...SLO_DASHBOARD_METRICS, ...PROBE_SAMPLE_NAMES, ...(props.extraKnownMetrics ?? [])]);
     this.knownKey = [...(props.extraKnownMetrics ?? [])].sort().join(',');
 
     if (props.robustMqDashboards ?? true) {

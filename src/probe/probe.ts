@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ProbeConfigModel, probeArgs, renderProbeConfigTemplate, renderProbeStartScript } from './config';
 import {
-  PROBE_DEFAULT_IMAGE, PROBE_METRICS_PATH, PROBE_METRICS_PORT, PROBE_METRICS_PORT_NAME, PROBE_PHASES_PER_INTERVAL,
-  PROBE_RUN_AS_USER, PROBE_SUPPORTED_QOS,
+  PROBE_DEFAULT_IMAGE, PROBE_METRICS, PROBE_METRICS_PATH, PROBE_METRICS_PORT, PROBE_METRICS_PORT_NAME, PROBE_NAME_LABEL,
+  PROBE_PHASES_PER_INTERVAL, PROBE_RUN_AS_USER, PROBE_SUPPORTED_QOS,
 } from './facts';
 import { SelfMonitoringOptions, selfMonitor } from '../metrics/self-monitoring';
 import { ComponentServiceMonitor } from '../metrics/service-monitor';
@@ -17,6 +17,7 @@ import * as checks from '../validation/checks';
 import { duration, durationMs } from '../validation/duration';
 import { check, invalid } from '../validation/errors';
 import { claimObjectName } from '../validation/names';
+import { ProbeSloMetrics } from '../slo/built-in';
 import { goDuration } from '../validation/tracing';
 
 const KIND = 'RobustMqProbe';
@@ -359,5 +360,19 @@ export class RobustMqProbe extends Construct {
         selectorLabels: { ...this.selectorLabels },
       }),
     });
+  }
+
+  /**
+   * The probe's series for its SLOs (`RobustMqBuiltInSlos.probe()`): started probes as the
+   * total, connect or subscribe errors and timeouts as the failures, the round-trip histogram;
+   * selected by the probe's namespace, job and name, as its alerts select them.
+   */
+  public sloMetrics(): ProbeSloMetrics {
+    return {
+      startedMetric: PROBE_METRICS.started,
+      failedMetrics: [PROBE_METRICS.errors, PROBE_METRICS.timeouts],
+      durationHistogram: PROBE_METRICS.duration,
+      selector: { namespace: this.namespace, job: this.serviceMonitor?.job ?? this.name, [PROBE_NAME_LABEL]: this.name },
+    };
   }
 }

@@ -39,8 +39,12 @@ export function builtInSlos(monitor: IRobustMqMonitor): Slo[] {
 export interface ProbeSloMetrics {
   /** Counter of probes started. */
   readonly startedMetric: string;
-  /** Counter of probes whose message made the round trip. */
-  readonly completedMetric: string;
+  /**
+   * Counters of the probes that failed, one per way of failing; their sum over the started ones
+   * is the error ratio. (inovex/mqtt_blackbox_exporter counts connect or subscribe errors and
+   * timeouts apart, and its `completed` counter counts every probe, failed or not: main.go:199-208.)
+   */
+  readonly failedMetrics: string[];
   /** Histogram family (seconds) of the round-trip time. */
   readonly durationHistogram: string;
   /**
@@ -70,7 +74,7 @@ export interface ProbeSloMetrics {
 }
 
 /**
- * The probe's SLOs: availability (probes started that did not complete are the errors) and
+ * The probe's SLOs: availability (the failed probes over the started ones are the errors) and
  * round-trip latency under a threshold.
  */
 export function probeSlos(m: ProbeSloMetrics): Slo[] {
@@ -78,13 +82,13 @@ export function probeSlos(m: ProbeSloMetrics): Slo[] {
   const sel = matchers.length === 0 ? '' : `{${matchers.join(', ')}}`;
   const started = `sum(rate(${m.startedMetric}${sel}[{{.window}}]))`;
   const threshold = m.latencyThreshold ?? '1s';
-  const known = [m.startedMetric, m.completedMetric, `${m.durationHistogram}_bucket`, `${m.durationHistogram}_count`];
+  const known = [m.startedMetric, ...m.failedMetrics, `${m.durationHistogram}_bucket`, `${m.durationHistogram}_count`];
   return [
     {
       name: 'probe-availability',
       objective: m.availabilityObjective ?? 0.999,
       description: 'MQTT probe round trips that complete',
-      sli: Sli.fromRatio({ errorQuery: `${started} - sum(rate(${m.completedMetric}${sel}[{{.window}}]))`, totalQuery: started }),
+      sli: Sli.fromRatio({ errorQuery: m.failedMetrics.map((f) => `sum(rate(${f}${sel}[{{.window}}]))`).join(' + '), totalQuery: started }),
       knownMetrics: known,
     },
     {

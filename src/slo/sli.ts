@@ -41,12 +41,12 @@ export interface SliTestSeries {
 }
 
 /**
- * How the promtool tests feed an SLI: the series counting all events, and the one counting the
- * bad events or the one counting the good ones.
+ * How the promtool tests feed an SLI: the series counting all events, and the ones counting the
+ * bad events (their sum) or the one counting the good ones.
  */
 export interface SliTestShape {
   readonly total: SliTestSeries;
-  readonly error?: SliTestSeries;
+  readonly errors?: SliTestSeries[];
   readonly good?: SliTestSeries;
 }
 
@@ -157,14 +157,15 @@ function term(text: string): SliTestSeries | undefined {
 }
 
 /**
- * The shapes of ratio queries the generated tests can feed: `E / T` with E and T each one
- * counter's summed rate, or `(T - G) / T` (bad events as all less the good).
+ * The shapes of ratio queries the generated tests can feed: `E / T` with T one counter's summed
+ * rate and E one or the sum of several (`E1 + E2`, the kinds of failure counted apart), or
+ * `(T - G) / T` (bad events as all less the good).
  */
 function ratioShape(errorQuery: string, totalQuery: string): SliTestShape | undefined {
   const total = term(totalQuery);
   if (!total) return undefined;
-  const error = term(errorQuery);
-  if (error) return { total, error };
+  const errors = errorQuery.split(' + ').map(term);
+  if (errors.every((e): e is SliTestSeries => e !== undefined)) return { total, errors };
   const minus = errorQuery.indexOf(' - ');
   if (minus < 0) return undefined;
   const first = term(errorQuery.slice(0, minus));

@@ -82,7 +82,10 @@ function seriesText(s: SliTestSeries): string {
 function inputs(slo: SloModel, segments: Segment[]): PromtoolTest['inputSeries'] {
   const shape = slo.sli._model().testShape!;
   const out = [{ series: seriesText(shape.total), values: counter(segments, () => TOTAL_PER_MINUTE) }];
-  if (shape.error) out.push({ series: seriesText(shape.error), values: counter(segments, (s) => s.ratio * TOTAL_PER_MINUTE) });
+  // Several bad-event counters share the bad events evenly.
+  for (const e of shape.errors ?? []) {
+    out.push({ series: seriesText(e), values: counter(segments, (s) => s.ratio * TOTAL_PER_MINUTE / shape.errors!.length) });
+  }
   if (shape.good) out.push({ series: seriesText(shape.good), values: counter(segments, (s) => (1 - s.ratio) * TOTAL_PER_MINUTE) });
   return out;
 }

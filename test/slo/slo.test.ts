@@ -16,7 +16,7 @@ import { promtool, promtoolVersion, tmpDir } from '../support/promtool';
 import { realTool } from '../support/real-tools';
 import { refuse } from '../support/refuse';
 
-const PROBE = { startedMetric: 'probe_mqtt_started_total', completedMetric: 'probe_mqtt_completed_total', durationHistogram: 'probe_mqtt_duration_seconds' };
+const PROBE = { startedMetric: 'probe_mqtt_started_total', failedMetrics: ['probe_mqtt_errors_total', 'probe_mqtt_timeouts_total'], durationHistogram: 'probe_mqtt_duration_seconds' };
 
 function make(props: Partial<RobustMqSlosProps> = {}): RobustMqSlos {
   const chart = new Chart(new App(), 'c', { namespace: 'robustmq' });
@@ -161,8 +161,15 @@ describe('RobustMqSlos', () => {
 describe('in RobustMqObservability and the CLI', () => {
   test('on with the alerts, off without them or with enabled false; user SLOs added to the built-in one; rules and tests in the stack\'s files', () => {
     const build = (props: RobustMqObservabilityProps) => new RobustMqObservability(new Chart(new App(), 'c', { namespace: 'robustmq' }), 'stack', props);
-    const on = build({ slos: { slos: probeSlos(PROBE) } });
+    // The probe (on by default) brings its SLOs, over its own series; a second copy is refused.
+    const on = build({});
     expect(on.slos?.sloNames).toEqual(['publish-latency', 'probe-availability', 'probe-latency']);
+    const availability = on.ruleGroups().groups.find((g) => g.name === 'sloth-slo-sli-recordings-robustmq-robustmq-cluster-probe-availability')!;
+    const sel = '{namespace="robustmq", job="robustmq-cluster-mqtt-probe", name="robustmq-cluster-mqtt-probe"}';
+    expect(availability.rules[0].expr).toBe(`(sum(rate(probe_mqtt_errors_total${sel}[5m])) + sum(rate(probe_mqtt_timeouts_total${sel}[5m])))\n/\n(sum(rate(probe_mqtt_started_total${sel}[5m])))\n`);
+    refuse(() => build({ slos: { slos: probeSlos(PROBE) } }), /must name each SLO once/);
+    expect(build({ probe: { enabled: false } }).slos?.sloNames).toEqual(['publish-latency']);
+    expect(build({ slos: { builtIn: false, slos: probeSlos(PROBE) } }).slos?.sloNames).toEqual(['probe-availability', 'probe-latency']);
     expect(on.slos?.namespace).toBe('monitoring');
     const groups = on.ruleGroups().groups.map((g) => g.name);
     expect(groups).toEqual(expect.arrayContaining(['robustmq.cluster', 'sloth-slo-alerts-robustmq-robustmq-cluster-probe-latency']));
