@@ -229,6 +229,14 @@ export interface AlertSetTuning {
 
 export const DEFAULT_GRAFANA_URL = 'http://localhost:3000';
 
+/** Why a reserved label of an alert set may not be set by the user: the alerts set it. */
+export const SET_BY_ALERTS = 'the alerts set it';
+
+/** The problem with a name that should be one of an alert set's `names` (`what`: 'a Jaeger alert'), or undefined. */
+export function alertNameOf(name: string, names: readonly string[], what: string, plural: string): string | undefined {
+  return names.includes(name) ? undefined : `is not ${what}: the ${plural} are ${names.join(', ')}`;
+}
+
 /** A refused tuning input: `field` and `value` are named by the caller's error. */
 export type Fail = (field: string, value: unknown, problem: string) => never;
 

@@ -1,7 +1,7 @@
 import { PROBE_ALERT_DEFINITIONS, PROBE_ALERT_GROUP, PROBE_ALERT_NAMES, ProbeAlertContext, ProbeAlertDefinition } from './alert-definitions';
 import { PROBE_SAMPLE_NAMES } from './facts';
 import type { RobustMqProbe } from './probe';
-import { AlertSet, AlertSetTuning } from '../alerts/engine';
+import { AlertSet, AlertSetTuning, SET_BY_ALERTS, alertNameOf } from '../alerts/engine';
 import { dashboardUrl } from '../dashboards/uids';
 import { KnownMetrics } from '../metrics/known';
 
@@ -20,10 +20,8 @@ export interface ProbeAlertOptions extends AlertSetTuning {
 
 /** The problem with a probe alert name, or undefined. */
 export function probeAlertNameProblem(name: string): string | undefined {
-  return PROBE_ALERT_NAMES.includes(name) ? undefined : `is not a probe alert: the probe alerts are ${PROBE_ALERT_NAMES.join(', ')}`;
+  return alertNameOf(name, PROBE_ALERT_NAMES, 'a probe alert', 'probe alerts');
 }
-
-const SET_BY_ALERTS = 'the alerts set it';
 
 /** The probe alert set: one group, `robustmq-probe`, linking to the cluster overview dashboard. */
 export const PROBE_ALERT_SET: AlertSet<ProbeAlertContext, ProbeAlertDefinition> = {

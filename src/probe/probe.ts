@@ -13,11 +13,11 @@ import { NetworkPolicyOptions, renderDeclaredPortsPolicy } from '../network-poli
 import { canonicalMemoryQuantities, checkResources, nonRootPodSecurityContext, restrictedSecurityContext } from '../pods';
 import { RobustMqCluster } from '../robustmq/cluster';
 import { CLIENT_PROTOCOL_PORTS, ClientProtocol } from '../robustmq/facts';
+import { ProbeSloMetrics } from '../slo/built-in';
 import * as checks from '../validation/checks';
 import { duration, durationMs } from '../validation/duration';
 import { check, invalid } from '../validation/errors';
 import { claimObjectName } from '../validation/names';
-import { ProbeSloMetrics } from '../slo/built-in';
 import { goDuration } from '../validation/tracing';
 
 const KIND = 'RobustMqProbe';

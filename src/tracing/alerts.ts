@@ -3,7 +3,7 @@ import type { Jaeger } from './jaeger';
 import {
   JAEGER_ALERT_DEFINITIONS, JAEGER_ALERT_GROUP, JAEGER_ALERT_NAMES, JAEGER_KNOWN_METRICS, JaegerAlertContext, JaegerAlertDefinition,
 } from './jaeger-alert-definitions';
-import { AlertSet, AlertSetTuning, Fail, renderPromtoolTests, renderRuleGroups, resolveAlerts } from '../alerts/engine';
+import { AlertSet, AlertSetTuning, Fail, SET_BY_ALERTS, alertNameOf, renderPromtoolTests, renderRuleGroups, resolveAlerts } from '../alerts/engine';
 import { PromtoolTestFile, RuleGroup } from '../alerts/rule-file';
 import { exploreUrl } from '../dashboards/uids';
 import { ValidationError } from '../validation/errors';
@@ -15,10 +15,8 @@ export interface JaegerAlertOptions extends AlertSetTuning {}
 
 /** The problem with a Jaeger alert name, or undefined. */
 export function jaegerAlertNameProblem(name: string): string | undefined {
-  return JAEGER_ALERT_NAMES.includes(name) ? undefined : `is not a Jaeger alert: the Jaeger alerts are ${JAEGER_ALERT_NAMES.join(', ')}`;
+  return alertNameOf(name, JAEGER_ALERT_NAMES, 'a Jaeger alert', 'Jaeger alerts');
 }
-
-const SET_BY_ALERTS = 'the alerts set it';
 
 /** The Jaeger alert set: one group, `jaeger`, linking to Grafana's Explore on the Jaeger datasource. */
 export const JAEGER_ALERT_SET: AlertSet<JaegerAlertContext, JaegerAlertDefinition> = {
