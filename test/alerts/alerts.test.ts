@@ -243,7 +243,8 @@ describe('rules and rule-tests commands, checked by promtool', () => {
     expect(r.status).toBe(0);
     expect(YAML.parse(r.out).groups.map((g: any) => g.name)).toEqual([
       'robustmq.cluster', 'robustmq.scrape', 'robustmq.broker', 'robustmq.meta', 'robustmq.storage', 'robustmq.process', 'robustmq.logs', 'robustmq.recording', 'jaeger', 'robustmq-probe',
-      ...['sli-recordings', 'meta-recordings', 'alerts'].map((g) => `sloth-slo-${g}-robustmq-robustmq-cluster-publish-latency`),
+      ...['publish-latency', 'probe-availability', 'probe-latency']
+        .flatMap((slo) => ['sli-recordings', 'meta-recordings', 'alerts'].map((g) => `sloth-slo-${g}-robustmq-robustmq-cluster-${slo}`)),
     ]);
     const out = tmpDir('rmq-synth-');
     expect(run(['synth', '--out', out, '--no-alerts']).status).toBe(0);

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Chart, Testing, Yaml } from 'cdk8s';
 import { HEALTHY, ExporterState, KubeletExporter, PodExporter } from './exporter';
 import { PrometheusServer, Target, sleep } from './prometheus';
-import { RobustMqAlerts, RobustMqCluster, RobustMqServiceMonitor, ServiceScrapeTarget } from '../../src';
+import { RobustMqAlerts, RobustMqCluster, RobustMqServiceMonitor, RobustMqSlos, ServiceScrapeTarget } from '../../src';
 import { ALERT_NAMES } from '../../src/alerts/definitions';
 import { AlertOverride } from '../../src/alerts/engine';
 import { GrafanaDashboards } from '../../src/dashboards/grafana-dashboards';
@@ -25,7 +25,16 @@ const NAMESPACE = 'robustmq';
 const REPLICAS = 3;
 
 /** The stack's alerts with every `for` shortened so a scenario fires within seconds. */
-function buildRules(disabled: string[] = []): { ruleYaml: string; monitorJson: any; dashboards: any[]; cluster: RobustMqCluster } {
+interface Rules {
+  readonly ruleYaml: string;
+  readonly monitorJson: any;
+  readonly dashboards: any[];
+  readonly cluster: RobustMqCluster;
+  /** The SLOs' sloth_service: the SLO dashboard's `service` variable. */
+  readonly sloService: string;
+}
+
+function buildRules(disabled: string[] = []): Rules {
   const app = Testing.app();
   const mq = new Chart(app, 'robustmq', { namespace: NAMESPACE });
   const cluster = new RobustMqCluster(mq, 'cluster', { replicas: REPLICAS });
@@ -34,10 +43,13 @@ function buildRules(disabled: string[] = []): { ruleYaml: string; monitorJson: a
   const overrides: { [name: string]: AlertOverride } = {};
   for (const name of ALERT_NAMES) overrides[name] = { for: '1s' };
   const alerts = new RobustMqAlerts(mon, 'alerts', { monitor, cluster, overrides, disabledAlerts: disabled });
+  // The built-in broker SLO's rules too: the SLO dashboard reads their series.
+  const slos = new RobustMqSlos(mon, 'slos', { monitor });
   const dashboards = new GrafanaDashboards(mon, 'dashboards', { monitor, replicas: REPLICAS });
   const monitorJson = Testing.synth(mon).find((o) => o.kind === 'ServiceMonitor');
   const models = Object.values(dashboards.dashboardJson()).map((text) => JSON.parse(text));
-  return { ruleYaml: Yaml.stringify(alerts.ruleGroups()), monitorJson, dashboards: models, cluster };
+  const groups = [...alerts.ruleGroups().groups, ...slos.ruleGroups().groups];
+  return { ruleYaml: Yaml.stringify({ groups }), monitorJson, dashboards: models, cluster, sloService: slos.service };
 }
 
 /** The target labels the ServiceMonitor's relabelings give a pod (and the operator's `job`). */
@@ -69,7 +81,8 @@ const SCENARIOS: Scenario[] = [
   { name: 'healthy', pods: [{}, {}, {}], diskUsed: 0.3, expected: [] },
   { name: 'one node down', pods: [{ up: false }, {}, {}], diskUsed: 0.3, expected: ['RobustMQNodeDown'] },
   { name: 'all nodes down', pods: [{ up: false }, { up: false }, { up: false }], diskUsed: 0.3, expected: ['RobustMQClusterDown', 'RobustMQNodeDown'] },
-  { name: 'latency spike', pods: [{ latencyMs: 3000 }, {}, {}], diskUsed: 0.3, expected: ['RobustMQHighLatency'] },
+  // A third of the PUBLISH packets at 3s burns the 128ms SLO's budget (1%) at over 14.4 times: it pages too.
+  { name: 'latency spike', pods: [{ latencyMs: 3000 }, {}, {}], diskUsed: 0.3, expected: ['RobustMQHighLatency', 'RobustMQPublishLatencyBudgetBurn'] },
   { name: 'error burst', pods: [{ errorRatio: 0.5 }, { errorRatio: 0.5 }, {}], diskUsed: 0.3, expected: ['RobustMQHighErrorRate'] },
   { name: 'disk filling', pods: [{}, {}, {}], diskUsed: 0.85, expected: ['RobustMQDataVolumeFillingUp'] },
   { name: 'Raft write failures', pods: [{ raftWriteFailuresPerSecond: 2 }, {}, {}], diskUsed: 0.3, expected: ['RobustMQRaftWriteFailures'] },
@@ -121,8 +134,10 @@ async function checkAlerts(prometheus: PrometheusServer, expected: string[], tim
   ];
 }
 
-function substituteDashboardVariables(expr: string): string {
+function substituteDashboardVariables(expr: string, sloService: string): string {
   return expr
+    .replace(/\$service\b/g, sloService)
+    .replace(/\$slo\b/g, '.*')
     .replace(/\$__rate_interval/g, '1m')
     .replace(/\$cluster\b/g, 'robustmq-cluster')
     .replace(/\$namespace\b/g, NAMESPACE)
@@ -138,7 +153,7 @@ describe.each(prometheusBuilds().map((b) => [b.version, b] as const))('end to en
       name: 'latency spike with RobustMQHighLatency disabled',
       pods: [{ latencyMs: 3000 }, {}, {}],
       diskUsed: 0.3,
-      expected: ['RobustMQHighLatency'],
+      expected: ['RobustMQHighLatency', 'RobustMQPublishLatencyBudgetBurn'],
       disabled: ['RobustMQHighLatency'],
       timeoutMs: 20_000,
     }]) {
@@ -151,13 +166,13 @@ describe.each(prometheusBuilds().map((b) => [b.version, b] as const))('end to en
           const dashboardFailures: string[] = [];
           for (const d of run.rules.dashboards.filter((x) => x.templating?.list?.[0]?.query === 'prometheus')) {
             for (const v of d.templating.list.filter((x: any) => x.type === 'query')) {
-              const inner = substituteDashboardVariables(v.query.replace(/^label_values\((.*), [a-z_]+\)$/, '$1'));
+              const inner = substituteDashboardVariables(v.query.replace(/^label_values\((.*), [a-z_]+\)$/, '$1'), run.rules.sloService);
               const r = await run.prometheus.query(inner);
               if (r.status !== 'success' || r.result.length === 0) dashboardFailures.push(`${d.uid} variable ${v.name}: ${r.error ?? 'no data'}`);
             }
             for (const p of allPanels(d)) {
               for (const t of p.targets ?? []) {
-                const expr = substituteDashboardVariables(t.expr);
+                const expr = substituteDashboardVariables(t.expr, run.rules.sloService);
                 const r = await run.prometheus.query(expr);
                 // With nothing firing, the firing-alerts table is rightly empty.
                 const mayBeEmpty = p.title === 'Firing RobustMQ Alerts';

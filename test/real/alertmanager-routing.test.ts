@@ -45,7 +45,9 @@ async function webhook(): Promise<{ port: number; received: Delivery[]; close: (
 /** The default stack with two webhook receivers, and its alertmanager.yml with the secret files in `dir`. */
 function routedStack(dir: string, hookPort: number): RobustMqObservability {
   const chart = new Chart(Testing.app(), 'c', { namespace: 'robustmq' });
+  // No probe: its exporter is not among the targets here (test/real/probe.test.ts runs it).
   const o = new RobustMqObservability(chart, 'stack', {
+    probe: { enabled: false },
     routing: {
       receivers: [
         AlertReceiver.webhook({ name: 'pager', url: { name: 'receivers', key: 'pager-url' } }),

@@ -43,11 +43,12 @@ describe('the AlertmanagerConfig objects', () => {
     const ns = (name: string) => alerts.find((a) => a.name === name)!.labels.namespace;
     expect([ns('RobustMQClusterDown'), ns('RobustMQNodeDown'), ns('RobustMQLogAgentDown'), ns('JaegerDown')]).toEqual(['robustmq', 'robustmq', 'monitoring', 'monitoring']);
     // The SLOs' burn-rate alerts carry the cluster's identity too, so the operator's OnNamespace
-    // matcher does not leave them unrouted: both tiers, in the pods' namespace, with the cluster label.
+    // matcher does not leave them unrouted: both tiers of the broker's and the probe's two SLOs, in
+    // the pods' namespace, with the cluster label.
     const burn = alerts.filter((a) => o.slos!.alertNames.includes(a.name));
-    expect(burn.map((a) => [a.severity, a.labels.namespace, a.labels.cluster])).toEqual([
-      ['critical', 'robustmq', 'robustmq-cluster'], ['warning', 'robustmq', 'robustmq-cluster'],
-    ]);
+    expect(o.slos!.alertNames).toHaveLength(3);
+    expect(burn.map((a) => [a.severity, a.labels.namespace, a.labels.cluster])).toEqual(
+      [0, 1, 2].flatMap(() => [['critical', 'robustmq', 'robustmq-cluster'], ['warning', 'robustmq', 'robustmq-cluster']]));
     expect(o.routing!.alertNames).toEqual(expect.arrayContaining(o.slos!.alertNames));
     expect(configs.map((c) => [c.metadata.namespace, c.metadata.name, c.metadata.labels])).toEqual([
       ['monitoring', 'robustmq-cluster-alert-routing', { release: 'kube-prometheus-stack' }],
