@@ -150,11 +150,15 @@ function testsOf(alert) {
 
 /**
  * A rule file with only the recording rules and the one (broken) alert: the tests of one alert
- * need nothing else, and promtool evaluates every rule of the file at every step.
+ * need nothing else, and promtool evaluates every rule of the file at every step. An alert of
+ * several rules (an SLO's page and ticket tiers share its name) keeps its other rules unbroken:
+ * its tests expect them.
  */
 function writeMutant(id, groupIndex, ruleIndex, rule, alertTests) {
-  const file = { groups: rules.groups.map((g, gi) => ({ ...g, rules: gi === groupIndex ? [rule] : g.rules.filter((r) => r.record) })).filter((g) => g.rules.length > 0) };
-  void ruleIndex;
+  const keep = (g, gi) => (gi === groupIndex
+    ? g.rules.map((r, ri) => (ri === ruleIndex ? rule : r)).filter((r, ri) => ri === ruleIndex || r.record || r.alert === rule.alert)
+    : g.rules.filter((r) => r.record));
+  const file = { groups: rules.groups.map((g, gi) => ({ ...g, rules: keep(g, gi) })).filter((g) => g.rules.length > 0) };
   const ruleFile = `m${id}.rules.yaml`;
   fs.writeFileSync(path.join(dir, ruleFile), YAML.stringify(file));
   const header = { rule_files: [ruleFile], evaluation_interval: tests.evaluation_interval };
