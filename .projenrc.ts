@@ -153,7 +153,8 @@ project.addTask('mutation', {
   description: 'Compile, then break every alert in generic ways and check that the generated promtool tests catch at least 90%',
   steps: [
     { spawn: 'compile' },
-    // The log pipeline's alerts (their tests are another module's) and Jaeger's are reported, not scored.
+    // The log pipeline's alerts (their tests are another module's) and Jaeger's are reported, not
+    // scored; so is an SLO's ticket tier, whose tests are the SLO's own (test/slo runs them).
     { exec: "node scripts/mutation-check.js --min 0.9 --only '^RobustMQ(?!Log)'", receiveArgs: true },
   ],
 });

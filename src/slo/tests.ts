@@ -48,18 +48,20 @@ function windowRatio(segments: Segment[], t: number, window: number): number {
 }
 
 /**
- * Which tiers fire at minute t: a pair fires when both its windows burn clearly above its factor
- * and is quiet when one burns clearly below; anything closer than MARGIN is refused.
+ * Whether a window pair fires at minute t: both its windows burn clearly above its factor, or is
+ * quiet: one burns clearly below; anything closer than MARGIN is refused.
  */
-function firing(slo: SloModel, segments: Segment[], t: number): TierModel[] {
+function pairFires(slo: SloModel, p: TierModel['quick'], segments: Segment[], t: number): boolean {
   const budget = 1 - slo.objective;
-  const pairFires = (p: TierModel['quick']): boolean => {
-    const burns = [p.shortWindow, p.longWindow].map((w) => windowRatio(segments, t, minutes(w)) / budget);
-    if (burns.some((r) => r < p.factor * (1 - MARGIN))) return false;
-    if (burns.every((r) => r > p.factor * (1 + MARGIN))) return true;
-    throw new Error(`SLO test of ${slo.name}: the windows ${p.shortWindow} and ${p.longWindow} burn at ${burns.join('x, ')}x, too close to ${p.factor}x`);
-  };
-  return slo.tiers.filter((tier) => pairFires(tier.quick) || pairFires(tier.slow));
+  const burns = [p.shortWindow, p.longWindow].map((w) => windowRatio(segments, t, minutes(w)) / budget);
+  if (burns.some((r) => r < p.factor * (1 - MARGIN))) return false;
+  if (burns.every((r) => r > p.factor * (1 + MARGIN))) return true;
+  throw new Error(`SLO test of ${slo.name}: the windows ${p.shortWindow} and ${p.longWindow} burn at ${burns.join('x, ')}x, too close to ${p.factor}x`);
+}
+
+/** Which tiers fire at minute t (a tier fires when either of its pairs does). */
+function firing(slo: SloModel, segments: Segment[], t: number): TierModel[] {
+  return slo.tiers.filter((tier) => pairFires(slo, tier.quick, segments, t) || pairFires(slo, tier.slow, segments, t));
 }
 
 /** promtool's expanding notation of a counter growing by `perMinute(segment)` a minute. */
@@ -129,25 +131,40 @@ function sloCases(slo: SloModel, tiers: TestTiers): SloCase[] {
       const long = minutes(pair.longWindow);
       const short = minutes(pair.shortWindow);
       const what = `${tier.tier} ${pairName} pair (${pair.factor}x over ${pair.longWindow} and ${pair.shortWindow})`;
+      const other = pairName === 'quick' ? tier.slow : tier.quick;
+      // A case where the tier fires must owe it to this pair: the shortest history with the
+      // tier's other pair quiet comes first (else breaking this pair's comparison goes unseen).
       const add = (kind: string, description: string, histories: number[], burn: Segment, fires: boolean): void => {
+        const candidates: SloCase[] = [];
         for (const history of [...new Set(histories)].sort((a, b) => a - b)) {
           const segments = history > 0 ? [{ minutes: history, ratio: 0 }, burn] : [burn];
           const end = history + burn.minutes;
           const evalAt = end - (end % 5);
           let fired: TierModel[];
+          let otherFires: boolean;
           try {
             fired = firing(slo, segments, evalAt);
+            otherFires = pairFires(slo, other, segments, evalAt);
           } catch {
             continue;
           }
           if (fired.includes(tier) !== fires) continue;
-          out.push({ key: `${tier.tier}-${pairName}-${kind}`, description: `${what} ${description}`, segments, slo, evalAt, fired });
-          return;
+          const c = { key: `${tier.tier}-${pairName}-${kind}`, description: `${what} ${description}`, segments, slo, evalAt, fired };
+          if (!fires || !otherFires) {
+            out.push(c);
+            return;
+          }
+          candidates.push(c);
         }
+        if (candidates.length > 0) out.push(candidates[0]);
       };
       const above = pair.factor * (1 + STEP);
       const below = pair.factor * (1 - STEP);
-      add('fire', `fires at ${+above.toFixed(4)}x`, [0, long, tierLongest, longest], { minutes: long + 5, ratio: Math.min(1, above * budget) }, true);
+      // The least clean history (in whole 5 minutes) after which the other pair's long window
+      // burns clearly below its factor: a short timeline in which this pair alone fires.
+      const burnMinutes = long + 5;
+      const quietOther = Math.max(0, Math.ceil((above * burnMinutes / (other.factor * (1 - 2 * MARGIN)) - burnMinutes) / 5) * 5);
+      add('fire', `fires at ${+above.toFixed(4)}x`, [0, long, quietOther, tierLongest, longest], { minutes: burnMinutes, ratio: Math.min(1, above * budget) }, true);
       add('quiet', `stays quiet at ${+below.toFixed(4)}x`, [0, long, tierLongest, longest], { minutes: long + 5, ratio: below * budget }, false);
       // A spike as long as the short window, as hard as every long window of the SLO absorbs.
       const absorbed = Math.min(...pairs.map((p) => p.factor * minutes(p.longWindow) / Math.min(short, minutes(p.longWindow))));

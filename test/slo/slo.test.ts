@@ -77,6 +77,30 @@ describe('RobustMqSlos', () => {
     expect(r.status).toBe(0);
   }, 600_000);
 
+  test('each page pair\'s fire case owes its alert to that pair: flipping the pair\'s short-window comparison fails it', () => {
+    const slos = make();
+    const dir = tmpDir('slo-flip-');
+    try {
+      // The quick pair's cases are those of the stack's rule-tests; the slow pair's are in the SLO's own file.
+      for (const [pair, window, tests] of [['quick', '5m', slos.quickRuleTests('rules.yaml')], ['slow', '30m', slos.ruleTests('rules.yaml')]] as const) {
+        fs.writeFileSync(path.join(dir, 'tests.yaml'), RuleFiles.promtoolTestsYaml(tests));
+        // The page rule with `rate<short> > ...` made `rate<short> < ...`: the other pair alone may fire.
+        const groups = slos.ruleGroups().groups.map((g) => ({
+          ...g,
+          rules: g.rules.map((r) => (r.labels?.sloth_severity === 'page'
+            ? { ...r, expr: r.expr.replace(new RegExp(`(ratio_rate${window}\\{[^}]*\\}) >`), '$1 <') } : r)),
+        }));
+        expect(JSON.stringify(groups)).toContain(`ratio_rate${window}{`);
+        fs.writeFileSync(path.join(dir, 'rules.yaml'), RuleFiles.ruleFileYaml({ groups }));
+        const bad = promtool(['test', 'rules', 'tests.yaml'], dir);
+        expect(bad.status).not.toBe(0);
+        expect(bad.output).toMatch(new RegExp(`page ${pair} pair .* fires at`));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+
   test('a probe availability SLO of another objective (0.999): its page quick pair passes, and its spike test fails once the long window is taken out', () => {
     const slos = make({ builtIn: false, slos: [probeSlos(PROBE)[0]] });
     const tests = slos.quickRuleTests('rules.yaml');
