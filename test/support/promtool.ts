@@ -4,12 +4,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { prometheusBuilds } from './real-tools';
 
+// The stack's merged test file takes about a minute on an idle 2-CPU machine, and several
+// suites run promtool at once: a hang guard, not a speed limit.
+const TIMEOUT_SECONDS = 300;
+
 function run(binary: string, args: string[], cwd: string): { status: number; output: string } {
-  // The stack's merged test file takes about a minute on an idle 2-CPU machine, and several
-  // suites run promtool at once: a hang guard, not a speed limit.
-  const r = spawnSync(binary, args, { cwd, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(binary, args, { cwd, encoding: 'utf8', timeout: TIMEOUT_SECONDS * 1000 });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
-    throw new Error(`${binary} ${args.join(' ')} did not finish within 300 s`);
+    throw new Error(`${binary} ${args.join(' ')} did not finish within ${TIMEOUT_SECONDS} s`);
   }
   if (r.error) {
     throw new Error(`${binary} could not run (${r.error.message}): run 'bash scripts/install-test-tools.sh' and 'bash scripts/install-real-tools.sh'`);
