@@ -97,10 +97,13 @@ function equivalent(kind, expr, at, matcher) {
   return false;
 }
 
-/** The mutants of one rule: { kind, description, rule }; equivalent ones are counted in `equivalents`. */
-const equivalents = [];
+/**
+ * The mutants of one rule, as { mutants, equivalents }: each mutant is { kind, description, rule };
+ * the equivalent ones ({ alert, kind, description }) are not run.
+ */
 function mutantsOf(rule) {
   const out = [];
+  const equivalents = [];
   const expr = rule.expr;
   const add = (kind, description, changes, at, matcher) => {
     const m = { ...rule, ...changes };
@@ -150,7 +153,7 @@ function mutantsOf(rule) {
     }
     add('matcher', `drop ${matcher}`, { expr: mutated + expr.slice(last) }, 0, matcher);
   }
-  return out;
+  return { mutants: out, equivalents };
 }
 
 // ---- the generated tests of one alert ----
@@ -222,12 +225,15 @@ async function main() {
   const started = Date.now();
   const mutants = [];
   const originals = [];
+  const equivalents = [];
   let id = 0;
   rules.groups.forEach((g, gi) => g.rules.forEach((r, ri) => {
     if (!r.alert) return;
     const alertTests = testsOf(r.alert);
     originals.push({ alert: r.alert, file: writeMutant(id++, gi, ri, r, alertTests), tests: alertTests.length });
-    for (const m of mutantsOf(r)) {
+    const of = mutantsOf(r);
+    equivalents.push(...of.equivalents);
+    for (const m of of.mutants) {
       mutants.push({ alert: r.alert, ...m, file: writeMutant(id++, gi, ri, m.rule, alertTests), tests: alertTests.length });
     }
   }));
