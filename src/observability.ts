@@ -10,6 +10,7 @@ import { MonitorOptions } from './metrics/scrape';
 import { selfMonitoringWithDefaults } from './metrics/self-monitoring';
 import { RobustMqServiceMonitor } from './metrics/service-monitor';
 import { ServiceScrapeTarget } from './metrics/target';
+import { byCodePoint } from './order';
 import { ProbeAlertOptions } from './probe/alerts';
 import { RobustMqProbe, RobustMqProbeOptions } from './probe/probe';
 import { RobustMqProbeAlerts } from './probe/probe-alerts';
@@ -23,6 +24,7 @@ import { Jaeger, JaegerProps, JaegerStorage } from './tracing/jaeger';
 import { JaegerAlerts } from './tracing/jaeger-alerts';
 import { OtlpExport } from './tracing/otel';
 import * as checks from './validation/checks';
+import { parseElasticsearchUrl } from './validation/elasticsearch';
 import { check, invalid } from './validation/errors';
 import { warn } from './validation/warnings';
 
@@ -90,7 +92,8 @@ export interface ObservabilityTracingOptions extends JaegerProps {
   readonly enabled?: boolean;
   /**
    * A Jaeger deployed elsewhere in the app (by another instance, say) to send to instead of
-   * deploying one.
+   * deploying one. That Jaeger is configured (and its alerts made) where it is made, so the
+   * other tracing options must be left unset with it: they are refused rather than ignored.
    *
    * @default - deploy one
    */
@@ -193,7 +196,10 @@ export interface RobustMqObservabilityProps {
    */
   readonly dashboards?: ObservabilityDashboardsOptions;
   /**
-   * Grafana datasources.
+   * Grafana datasources. Their Elasticsearch is the one the logs are shipped to, unless
+   * `elasticsearchUrl` or `elasticsearchConnection` names another address: that is accepted
+   * (Grafana may reach the same Elasticsearch through a proxy or another Service) with a
+   * warning naming both URLs.
    *
    * @default - Prometheus, Elasticsearch and Jaeger
    */
@@ -317,8 +323,13 @@ export class RobustMqObservability extends Construct {
       interval: this.serviceMonitor.interval,
       scrapeTimeout: this.serviceMonitor.scrapeTimeout,
     };
+    // A part's switch must be a boolean: the string 'false' is truthy, and would turn it on.
+    const on = (field: string, value: boolean | undefined, fallback: boolean): boolean => {
+      if (value !== undefined) check(this, KIND, field, value, checks.boolean(value));
+      return value ?? fallback;
+    };
     const logOptions = props.logs ?? {};
-    if (logOptions.enabled ?? true) {
+    if (on('logs.enabled', logOptions.enabled, true)) {
       this.fluentBit = new FluentBit(this, 'FluentBit', {
         ...logOptions,
         target: logOptions.target ?? (logOptions.cluster ?? logOptions.sourceNamespace ?? logOptions.podNamePrefix ? undefined : target),
@@ -330,7 +341,7 @@ export class RobustMqObservability extends Construct {
     }
 
     const alertOptions = props.alerts ?? {};
-    if (alertOptions.enabled ?? true) {
+    if (on('alerts.enabled', alertOptions.enabled, true)) {
       this.alerts = new RobustMqAlerts(this, 'Alerts', {
         ...alertOptions,
         monitor: this.serviceMonitor,
@@ -342,6 +353,7 @@ export class RobustMqObservability extends Construct {
     }
 
     const { enabled: probeEnabled, alerts: probeAlertOptions, ...probeOptions } = props.probe ?? {};
+    if (probeEnabled !== undefined) check(this, KIND, 'probe.enabled', probeEnabled, checks.boolean(probeEnabled));
     if (probeEnabled === true && !this.cluster) {
       invalid(this, KIND, 'probe.enabled', true, 'must not be true with your own cluster: the probe needs a RobustMqCluster deployed here (its client Service and Secret)');
     }
@@ -370,7 +382,7 @@ export class RobustMqObservability extends Construct {
     }
 
     const sloOptions = props.slos ?? {};
-    if (sloOptions.enabled ?? this.alerts !== undefined) {
+    if (on('slos.enabled', sloOptions.enabled, this.alerts !== undefined)) {
       // With the probe, its availability and round-trip SLOs are built in beside the broker's.
       const probeSloList = this.probe && (sloOptions.builtIn ?? true) ? probeSlos(this.probe.sloMetrics()) : [];
       this.slos = new RobustMqSlos(this, 'Slos', {
@@ -383,8 +395,15 @@ export class RobustMqObservability extends Construct {
     }
 
     const tracingOptions = props.tracing ?? {};
-    if (tracingOptions.enabled ?? true) {
+    if (on('tracing.enabled', tracingOptions.enabled, true)) {
       if (tracingOptions.existingJaeger) {
+        // That Jaeger is configured where it is made: options for one deployed here would be ignored.
+        const { enabled: _enabled, existingJaeger: _existing, ...ignored } = tracingOptions;
+        const set = Object.keys(ignored).filter((k) => (ignored as { [k: string]: unknown })[k] !== undefined).sort(byCodePoint);
+        if (set.length > 0) {
+          invalid(this, KIND, `tracing.${set[0]}`, (ignored as { [k: string]: unknown })[set[0]],
+            `must not be set with tracing.existingJaeger: that Jaeger is configured where it is made, so ${set.map((k) => `tracing.${k}`).join(', ')} would be ignored`);
+        }
         this.jaeger = tracingOptions.existingJaeger;
       } else {
         // With Elasticsearch storage, spans go to the stack's Elasticsearch (its own indices).
@@ -426,6 +445,7 @@ export class RobustMqObservability extends Construct {
     // The engine the logs are in decides the logs datasource's plugin and the logs dashboard's
     // queries: one engine for both, or the dashboard would look for a datasource of another type.
     const datasourceOptions = props.datasources ?? {};
+    const datasourcesOn = on('datasources.enabled', datasourceOptions.enabled, true);
     const logsConnection = this.fluentBit?.elasticsearchConnection ?? props.elasticsearchConnection;
     if (logsConnection?.engine === SearchEngine.OPENSEARCH && datasourceOptions.elasticsearchUrl !== undefined) {
       invalid(this, KIND, 'datasources.elasticsearchUrl', datasourceOptions.elasticsearchUrl,
@@ -436,14 +456,24 @@ export class RobustMqObservability extends Construct {
       invalid(this, KIND, 'datasources.elasticsearchConnection.engine', dsConnection.engine,
         `must be the logs' engine '${this.fluentBit.searchEngine}' (logs.elasticsearchConnection or elasticsearchConnection): the logs dashboard queries the datasource of that engine`);
     }
+    // Grafana may reach the logs' Elasticsearch at another address than Fluent Bit (a proxy, a
+    // Service of another name), so a different datasource URL is accepted, and said.
+    const dsUrl = datasourceOptions.elasticsearchUrl ?? dsConnection?.url;
+    const endpoint = (url: string) => JSON.stringify(parseElasticsearchUrl(url) ?? url);
+    if (this.fluentBit && dsUrl !== undefined && datasourcesOn
+      && endpoint(dsUrl) !== endpoint(this.fluentBit.elasticsearchConnection.url)) {
+      warn(this, `the logs are shipped to '${this.fluentBit.elasticsearchConnection.url}' and the Grafana datasource reads '${dsUrl}': `
+        + 'right if they are one Elasticsearch reached two ways, else the logs dashboard shows none of these logs');
+    }
     const logsEngine = (dsConnection ?? logsConnection)?.engine ?? SearchEngine.ELASTICSEARCH;
 
     const dashboardOptions = props.dashboards ?? {};
-    const runbooksProvisioned = (dashboardOptions.enabled ?? true) && (dashboardOptions.runbooksDashboard ?? true);
+    const dashboardsOn = on('dashboards.enabled', dashboardOptions.enabled, true);
+    const runbooksProvisioned = dashboardsOn && (dashboardOptions.runbooksDashboard ?? true);
     if (this.alerts && !runbooksProvisioned && alertOptions.runbookUrlPattern === undefined) {
       warn(this, 'the alerts\' runbook_url opens the RobustMQ Alert Runbooks dashboard, which is not provisioned here: provision it in that Grafana or give alerts.runbookUrlPattern');
     }
-    if (dashboardOptions.enabled ?? true) {
+    if (dashboardsOn) {
       this.dashboards = new GrafanaDashboards(this, 'Dashboards', {
         monitor: this.serviceMonitor,
         target,
@@ -456,7 +486,7 @@ export class RobustMqObservability extends Construct {
       });
     }
 
-    if (datasourceOptions.enabled ?? true) {
+    if (datasourcesOn) {
       this.datasources = new GrafanaDatasources(this, 'Datasources', {
         jaeger: this.jaeger !== undefined,
         jaegerUrl: this.jaeger?.endpoint.queryUrl,

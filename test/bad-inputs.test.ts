@@ -218,6 +218,24 @@ const CONSTRUCT_CASES: Array<[string, (scope: Construct) => unknown, string, str
   ['Jaeger port collision', (s) => new Jaeger(s, 'j', { ports: { otlpHttp: 4317 } }), 'ports.otlpHttp', '4317', /must differ from otlpGrpc's port 4317/],
   ['RobustMqObservability namespace', (s) => new RobustMqObservability(s, 'o', { monitoringNamespace: 'Monitoring' }), 'monitoringNamespace', 'Monitoring',
     /DNS-1123 label/],
+  // A user label the library also sets was silently replaced by ours; now refused.
+  ['RobustMqCluster label the cluster sets', (s) => new RobustMqCluster(s, 'c', { labels: { 'team': 'mq', 'app.kubernetes.io/name': 'broker' } }),
+    'labels key', 'app.kubernetes.io/name', /is a label this library sets \(to 'robustmq'\) to select and identify its objects: choose another key/],
+  ['RobustMqCluster label of the metrics Service', (s) => new RobustMqCluster(s, 'c', { labels: { 'app.kubernetes.io/component': 'db' } }),
+    'labels key', 'app.kubernetes.io/component', /is a label this library sets/],
+  ['Jaeger label Jaeger sets', (s) => new Jaeger(s, 'j', { labels: { 'app.kubernetes.io/instance': 'mine' } }),
+    'labels key', 'app.kubernetes.io/instance', /is a label this library sets \(to 'jaeger'\)/],
+  // The string 'false' is truthy: it turned the alert off, and would turn a part on.
+  ['RobustMqAlerts disabled as a string', (s) => new RobustMqAlerts(s, 'a', { monitor: monitor(s), overrides: { RobustMQHighCpu: { disabled: 'false' as unknown as boolean } } }),
+    'overrides.RobustMQHighCpu.disabled', 'false', /must be true or false, not a string/],
+  ['RobustMqObservability tracing.enabled as a string', (s) => new RobustMqObservability(s, 'o', { tracing: { enabled: 'false' as unknown as boolean } }),
+    'tracing.enabled', 'false', /must be true or false, not a string/],
+  ['RobustMqObservability probe.enabled as a number', (s) => new RobustMqObservability(s, 'o', { probe: { enabled: 0 as unknown as boolean } }),
+    'probe.enabled', '0', /must be true or false$/],
+  // Options for a Jaeger deployed here were ignored with an existing one.
+  ['RobustMqObservability tracing options with existingJaeger', (s) => new RobustMqObservability(s, 'o', {
+    tracing: { existingJaeger: new Jaeger(s, 'shared', { namespace: 'tracing' }), storage: JaegerStorage.BADGER, replicas: 2 },
+  }), 'tracing.replicas', '2', /must not be set with tracing.existingJaeger: that Jaeger is configured where it is made, so tracing.replicas, tracing.storage would be ignored/],
   ['RobustMqObservability cluster and target', (s) => new RobustMqObservability(s, 'o', {
     cluster: {}, target: ServiceScrapeTarget.fromLabels({ namespace: 'x', serviceLabels: { a: 'b' }, portName: 'm' }),
   }), 'cluster', 'set', /must not be set together with target/],

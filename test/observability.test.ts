@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { RobustMqObservability, ServiceScrapeTarget } from '../src';
+import { ElasticsearchConnection, RobustMqObservability, ServiceScrapeTarget } from '../src';
 import { validateAll } from './support/schema';
+import { warningsOf } from '../src/validation/warnings';
 
 process.env.ROBUSTMQ_OBSERVABILITY_QUIET = '1';
 
@@ -150,5 +151,45 @@ describe('RobustMqObservability', () => {
       expect(r.annotations).toMatchObject({ owner: 'mq' });
       expect(r.annotations!.dashboard_url).toMatch(/^https:\/\/grafana\.example\.com\/explore\?/);
     }
+  });
+
+  describe('inputs once accepted without a word', () => {
+    const stack = (props: ConstructorParameters<typeof RobustMqObservability>[2]) =>
+      new RobustMqObservability(new Chart(Testing.app(), 'mq', { namespace: 'robustmq' }), 'stack', props);
+    const esWarnings = (o: RobustMqObservability) => warningsOf(o).filter((w) => /Grafana datasource reads/.test(w));
+
+    test('a datasource Elasticsearch other than the logs\' is accepted with a warning naming both URLs', () => {
+      const logs = 'http://elasticsearch.logging.svc:9200';
+      const other = stack({ elasticsearchConnection: ElasticsearchConnection.fromUrl(logs), datasources: { elasticsearchUrl: 'http://es-proxy.monitoring.svc:9200' } });
+      expect(esWarnings(other)).toEqual([
+        "mq/stack: the logs are shipped to 'http://elasticsearch.logging.svc:9200' and the Grafana datasource reads 'http://es-proxy.monitoring.svc:9200': "
+        + 'right if they are one Elasticsearch reached two ways, else the logs dashboard shows none of these logs',
+      ]);
+      const viaConnection = stack({ elasticsearchConnection: ElasticsearchConnection.fromUrl(logs),
+        datasources: { elasticsearchConnection: ElasticsearchConnection.fromUrl('http://elasticsearch.logging.svc:9201') } });
+      expect(esWarnings(viaConnection)).toHaveLength(1);
+      // The same endpoint written another way, no datasource URL, or no datasources: nothing to say.
+      expect(esWarnings(stack({ elasticsearchConnection: ElasticsearchConnection.fromUrl(logs), datasources: { elasticsearchUrl: `${logs}/` } }))).toEqual([]);
+      expect(esWarnings(stack({ elasticsearchConnection: ElasticsearchConnection.fromUrl(logs) }))).toEqual([]);
+      expect(esWarnings(stack({ elasticsearchConnection: ElasticsearchConnection.fromUrl(logs),
+        datasources: { enabled: false, elasticsearchUrl: 'http://es-proxy.monitoring.svc:9200' } }))).toEqual([]);
+    });
+
+    test('user labels of other keys sit beside the library\'s on every object and pod', () => {
+      const o = stack({ cluster: { labels: { team: 'messaging' } }, tracing: { labels: { team: 'tracing' } } });
+      const objs = Testing.synth(Chart.of(o));
+      const sts = objs.find((x) => x.kind === 'StatefulSet');
+      expect(sts.metadata.labels).toMatchObject({ 'team': 'messaging', 'app.kubernetes.io/name': 'robustmq' });
+      expect(sts.spec.template.metadata.labels).toMatchObject({ 'team': 'messaging', 'app.kubernetes.io/name': 'robustmq' });
+      const jaeger = objs.find((x) => x.kind === 'Deployment' && x.metadata.labels['app.kubernetes.io/name'] === 'jaeger');
+      expect(jaeger.metadata.labels).toMatchObject({ 'team': 'tracing', 'app.kubernetes.io/instance': o.jaeger!.name });
+    });
+
+    test('the switches take booleans: false turns a part off, true leaves it on', () => {
+      const o = stack({ tracing: { enabled: false }, alerts: { enabled: true, overrides: { RobustMQHighCpu: { disabled: false }, RobustMQMessagesDropped: { disabled: true } } } });
+      expect(o.jaeger).toBeUndefined();
+      expect(o.alerts!.alertNames).toContain('RobustMQHighCpu');
+      expect(o.alerts!.alertNames).not.toContain('RobustMQMessagesDropped');
+    });
   });
 });

@@ -292,9 +292,12 @@ function nameProblemOf<C, D extends AlertDefinition<C>>(set: AlertSet<C, D>, nam
 
 /** Validates the tuning every set shares; returns the disabled names, the runbook pattern and Grafana's URL. */
 function checkTuning<C, D extends AlertDefinition<C>>(set: AlertSet<C, D>, tuning: AlertSetTuning, fail: Fail) {
-  for (const name of Object.keys(tuning.overrides ?? {})) {
+  for (const [name, o] of Object.entries(tuning.overrides ?? {})) {
     const p = nameProblemOf(set, name);
     if (p) fail(`overrides.${name}`, name, p);
+    // `disabled: 'false'` would turn the alert off: JavaScript's 'false' is truthy.
+    const b = o.disabled === undefined ? undefined : checks.boolean(o.disabled);
+    if (b) fail(`overrides.${name}.disabled`, o.disabled, b);
   }
   const disabled = new Set(tuning.disabledAlerts ?? []);
   for (const name of disabled) {

@@ -256,7 +256,9 @@ export interface RobustMqClusterProps {
   readonly minReady?: Duration;
 
   /**
-   * Extra labels on every object and pod.
+   * Extra labels on every object and pod. A key the library sets itself (the
+   * `app.kubernetes.io/*` labels that select and identify its objects) is refused rather than
+   * replaced.
    *
    * @default - none
    */
@@ -508,6 +510,9 @@ export class RobustMqCluster extends Construct implements IRobustMqTarget {
     this.mqttUsernameKey = secretKeys.mqttUsername;
     this.mqttPasswordKey = secretKeys.mqttPassword;
     this.protocols = [...protocols];
+    // The user's labels go beside ours, never in place of them.
+    const ourLabels = { ...this.identity.labels, ...this.metricsServiceLabels };
+    for (const k of Object.keys(props.labels ?? {})) check(this, KIND, 'labels key', k, checks.userLabelKey(k, ourLabels));
     const objectLabels = { ...(props.labels ?? {}), ...this.identity.labels };
     const metadata = (name: string) => ({ name, namespace, labels: objectLabels });
 

@@ -296,7 +296,9 @@ export interface JaegerProps {
    */
   readonly monitoring?: SelfMonitoringOptions;
   /**
-   * Extra labels on every object and pod.
+   * Extra labels on every object and pod. A key the library sets itself (the
+   * `app.kubernetes.io/*` labels that select and identify its objects) is refused rather than
+   * replaced.
    *
    * @default - none
    */
@@ -462,14 +464,16 @@ export class Jaeger extends Construct {
 
     const tag = tchecks.splitImage(image).tag;
     this.selectorLabels = { 'app.kubernetes.io/name': 'jaeger', 'app.kubernetes.io/instance': name };
-    const objectLabels: { [key: string]: string } = {
-      ...(props.labels ?? {}),
+    const ourLabels: { [key: string]: string } = {
       ...this.selectorLabels,
       ...(tag !== undefined ? { 'app.kubernetes.io/version': tag.replace(/^v/, '') } : {}),
       'app.kubernetes.io/component': 'tracing',
       'app.kubernetes.io/part-of': 'robustmq-observability',
       'app.kubernetes.io/managed-by': 'cdk8s',
     };
+    // The user's labels go beside ours, never in place of them.
+    for (const k of Object.keys(props.labels ?? {})) check(this, KIND, 'labels key', k, checks.userLabelKey(k, ourLabels));
+    const objectLabels = { ...(props.labels ?? {}), ...ourLabels };
     const metadata = (objectName: string) => ({ name: objectName, namespace, labels: { ...objectLabels } });
 
     // ---- configuration ----

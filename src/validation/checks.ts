@@ -1,4 +1,5 @@
 import { Problem } from './errors';
+import { byCodePoint } from '../order';
 
 /**
  * Pure checks shared by the constructs and the CLI. Each returns undefined for a good value
@@ -77,6 +78,25 @@ export function labelKey(value: string): Problem {
   if (prefix !== undefined && dnsSubdomain(prefix) !== undefined) return allowed;
   if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return allowed;
   return undefined;
+}
+
+/**
+ * A key of the user's extra labels on objects whose labels the library also sets (`ours`): a
+ * label key, and not one of ours. Ours select and identify the objects (a Service's selector, a
+ * monitor's, the dashboards' variables), so a user value would be replaced, or break them.
+ */
+export function userLabelKey(value: string, ours: { readonly [key: string]: string }): Problem {
+  const p = labelKey(value);
+  if (p) return p;
+  return Object.prototype.hasOwnProperty.call(ours, value)
+    ? `is a label this library sets (to '${ours[value]}') to select and identify its objects: choose another key (the library's keys are ${Object.keys(ours).sort(byCodePoint).join(', ')})`
+    : undefined;
+}
+
+/** A boolean: `true` or `false` (the string 'false' is truthy in JavaScript, so it is refused). */
+export function boolean(value: unknown): Problem {
+  if (typeof value === 'boolean') return undefined;
+  return typeof value === 'string' ? 'must be true or false, not a string' : 'must be true or false';
 }
 
 /** A container environment variable name. */
