@@ -165,14 +165,18 @@ describe('RobustMqObservability', () => {
         "mq/stack: the logs are shipped to 'http://elasticsearch.logging.svc:9200' and the Grafana datasource reads 'http://es-proxy.monitoring.svc:9200': "
         + 'right if they are one Elasticsearch reached two ways, else the logs dashboard shows none of these logs',
       ]);
-      const viaConnection = stack({ elasticsearchConnection: ElasticsearchConnection.fromUrl(logs),
-        datasources: { elasticsearchConnection: ElasticsearchConnection.fromUrl('http://elasticsearch.logging.svc:9201') } });
+      const viaConnection = stack({
+        elasticsearchConnection: ElasticsearchConnection.fromUrl(logs),
+        datasources: { elasticsearchConnection: ElasticsearchConnection.fromUrl('http://elasticsearch.logging.svc:9201') },
+      });
       expect(esWarnings(viaConnection)).toHaveLength(1);
       // The same endpoint written another way, no datasource URL, or no datasources: nothing to say.
       expect(esWarnings(stack({ elasticsearchConnection: ElasticsearchConnection.fromUrl(logs), datasources: { elasticsearchUrl: `${logs}/` } }))).toEqual([]);
       expect(esWarnings(stack({ elasticsearchConnection: ElasticsearchConnection.fromUrl(logs) }))).toEqual([]);
-      expect(esWarnings(stack({ elasticsearchConnection: ElasticsearchConnection.fromUrl(logs),
-        datasources: { enabled: false, elasticsearchUrl: 'http://es-proxy.monitoring.svc:9200' } }))).toEqual([]);
+      expect(esWarnings(stack({
+        elasticsearchConnection: ElasticsearchConnection.fromUrl(logs),
+        datasources: { enabled: false, elasticsearchUrl: 'http://es-proxy.monitoring.svc:9200' },
+      }))).toEqual([]);
     });
 
     test('user labels of other keys sit beside the library\'s on every object and pod', () => {
@@ -186,7 +190,10 @@ describe('RobustMqObservability', () => {
     });
 
     test('the switches take booleans: false turns a part off, true leaves it on', () => {
-      const o = stack({ tracing: { enabled: false }, alerts: { enabled: true, overrides: { RobustMQHighCpu: { disabled: false }, RobustMQMessagesDropped: { disabled: true } } } });
+      const o = stack({
+        tracing: { enabled: false },
+        alerts: { enabled: true, overrides: { RobustMQHighCpu: { disabled: false }, RobustMQMessagesDropped: { disabled: true } } },
+      });
       expect(o.jaeger).toBeUndefined();
       expect(o.alerts!.alertNames).toContain('RobustMQHighCpu');
       expect(o.alerts!.alertNames).not.toContain('RobustMQMessagesDropped');
