@@ -90,6 +90,43 @@ function durationsIn(ctx: ProbeAlertContext, hiIndex: number, minutes: number): 
   return { series: out, p99 };
 }
 
+/**
+ * Duration buckets of one pod where `perMinute[i]` round trips a minute fall in bucket `hiIndex[i]`
+ * (as in durationsIn); returns the series and the cumulative count per minute at each bound.
+ */
+function durationsMix(ctx: ProbeAlertContext, parts: ReadonlyArray<readonly [number, number]>, minutes: number,
+  pod?: string): { series: TestSeries[]; cumulative: number[] } {
+  const l = pod === undefined ? probeLabels(ctx) : { ...probeLabels(ctx), pod };
+  const all = [...PROBE_DURATION_BUCKETS, Infinity];
+  const bounds = [...PROBE_DURATION_BUCKETS.map(le), '+Inf'];
+  const hiOf = (i: number) => (i < PROBE_DURATION_BUCKETS.length ? PROBE_DURATION_BUCKETS[i] : Infinity);
+  const cumulative = all.map((b) => +parts.filter(([i]) => b >= hiOf(i)).reduce((sum, [, n]) => sum + n, 0).toFixed(6));
+  return { series: bounds.map((b, i) => series(`${PROBE_METRICS.duration}_bucket`, { ...l, le: b }, cumulative[i] > 0 ? `0+${cumulative[i]}x${minutes}` : `0x${minutes}`)), cumulative };
+}
+
+/**
+ * The p99 Prometheus's histogram_quantile gives for cumulative bucket counts at the
+ * PROBE_DURATION_BUCKETS bounds and +Inf (promql/quantile.go: linear within the bucket that
+ * holds the rank, the highest finite bound for a rank in +Inf).
+ */
+function p99Of(cumulative: readonly number[]): number {
+  const rank = 0.99 * cumulative[cumulative.length - 1];
+  const i = cumulative.findIndex((c) => c >= rank);
+  if (i === PROBE_DURATION_BUCKETS.length) return PROBE_DURATION_BUCKETS[i - 1];
+  const lo = i === 0 ? 0 : PROBE_DURATION_BUCKETS[i - 1];
+  const below = i === 0 ? 0 : cumulative[i - 1];
+  return lo + (PROBE_DURATION_BUCKETS[i] - lo) * ((rank - below) / (cumulative[i] - below));
+}
+
+/** The same inputs on another probe's series: one of the labels the alerts select on changed. */
+function elsewhere(ctx: ProbeAlertContext): Array<[string, ProbeAlertContext]> {
+  return [
+    ['another job in the namespace', { ...ctx, job: `${ctx.job}-canary` }],
+    ['the same probe in another namespace', { ...ctx, namespace: `${ctx.namespace}-staging` }],
+    ['another probe of the same job', { ...ctx, probeName: `${ctx.probeName}-canary` }],
+  ];
+}
+
 function secondsText(t: number): string {
   return t >= 1 ? `${+t.toFixed(3)}s` : `${+(t * 1000).toFixed(3)}ms`;
 }
@@ -112,6 +149,11 @@ export const PROBE_ALERT_DEFINITIONS: readonly ProbeAlertDefinition[] = [
         {
           description: 'no probe target discovered',
           series: [series('up', scraped(ctx, { namespace: 'elsewhere' }), `1x${minutes}`)],
+          expected: [{ labels: {}, value: 0 }],
+        },
+        {
+          description: 'no probe target discovered, while another job in the namespace is up',
+          series: [series('up', scraped(ctx, { job: `${ctx.job}-canary` }), `1x${minutes}`)],
           expected: [{ labels: {}, value: 0 }],
         },
       ],
@@ -149,6 +191,12 @@ export const PROBE_ALERT_DEFINITIONS: readonly ProbeAlertDefinition[] = [
         quiet: [
           { description: `${pct(0.9 * t)} of round trips failed, just below ${pct(t)}`, series: failureSeries(ctx, 0.9 * t, minutes), expected: [] },
           { description: 'no round trip at all (the probe is down: RobustMQProbeDown)', series: failureSeries(ctx, 0, minutes).map((s) => ({ ...s, values: `0x${minutes}` })), expected: [] },
+          // Beside a healthy probe of ours, a failing one the selector must leave out.
+          ...elsewhere(ctx).map(([where, other]) => ({
+            description: `${pct(fire)} of round trips failed on ${where}, ours healthy`,
+            series: [...failureSeries(ctx, 0, minutes), ...failureSeries(other, fire, minutes)],
+            expected: [],
+          })),
         ],
       };
     },
@@ -168,11 +216,38 @@ export const PROBE_ALERT_DEFINITIONS: readonly ProbeAlertDefinition[] = [
     tests: (ctx, t, minutes) => {
       // Fire: every round trip in the bucket whose lower bound is the first at or above t (its p99
       // is above t); quiet: every round trip in the bucket whose upper bound is the last at or below t.
-      const fire = durationsIn(ctx, PROBE_DURATION_BUCKETS.findIndex((b) => b >= t) + 1, minutes);
-      const fast = durationsIn(ctx, PROBE_DURATION_BUCKETS.filter((b) => b <= t).length - 1, minutes);
+      const fireIndex = PROBE_DURATION_BUCKETS.findIndex((b) => b >= t) + 1;
+      const fastIndex = PROBE_DURATION_BUCKETS.filter((b) => b <= t).length - 1;
+      const fire = durationsIn(ctx, fireIndex, minutes);
+      const fast = durationsIn(ctx, fastIndex, minutes);
+      // 1.5% of the round trips in the slow bucket, the rest in the fast one: the p99 is a third
+      // into the slow bucket, just above t (1.5s for the default 1s).
+      const few = durationsMix(ctx, [[fastIndex, PROBES_PER_MINUTE * 0.985], [fireIndex, PROBES_PER_MINUTE * 0.015]], minutes);
+      // Two pods, one fast and one slow: the p99 of the round trips of both (summed by le).
+      const podFast = durationsMix(ctx, [[fastIndex, PROBES_PER_MINUTE]], minutes, `${ctx.job}-0`);
+      const podSlow = durationsMix(ctx, [[fireIndex, PROBES_PER_MINUTE]], minutes, `${ctx.job}-1`);
+      const both = p99Of(podFast.cumulative.map((c, i) => c + podSlow.cumulative[i]));
       return {
-        fire: [{ description: `p99 ${secondsText(fire.p99)}, above ${secondsText(t)}`, series: fire.series, expected: [{ labels: expected(ctx), value: fire.p99 }], activeFrom: 1 }],
-        quiet: [{ description: `p99 ${secondsText(fast.p99)}, not above ${secondsText(t)}`, series: fast.series, expected: [] }],
+        fire: [
+          { description: `p99 ${secondsText(fire.p99)}, above ${secondsText(t)}`, series: fire.series, expected: [{ labels: expected(ctx), value: fire.p99 }], activeFrom: 1 },
+          ...(fireIndex < PROBE_DURATION_BUCKETS.length && fastIndex >= 0 ? [{
+            description: `1.5% of round trips slow: p99 ${secondsText(p99Of(few.cumulative))}, above ${secondsText(t)}`,
+            series: few.series,
+            expected: [{ labels: expected(ctx), value: p99Of(few.cumulative) }],
+          }, {
+            description: `two probe pods, one fast and one slow: p99 of both ${secondsText(both)}`,
+            series: [...podFast.series, ...podSlow.series],
+            expected: [{ labels: expected(ctx), value: both }],
+          }] : []),
+        ],
+        quiet: [
+          { description: `p99 ${secondsText(fast.p99)}, not above ${secondsText(t)}`, series: fast.series, expected: [] },
+          ...elsewhere(ctx).map(([where, other]) => ({
+            description: `p99 ${secondsText(fire.p99)} on ${where}, ours fast`,
+            series: [...fast.series, ...durationsIn(other, fireIndex, minutes).series],
+            expected: [],
+          })),
+        ],
       };
     },
   },
