@@ -76,23 +76,9 @@ function le(bound: number): string {
   return String(bound);
 }
 
-/** Duration buckets with every round trip in (lo, hi]: returns the series and the p99 Prometheus interpolates. */
-function durationsIn(ctx: ProbeAlertContext, hiIndex: number, minutes: number): { series: TestSeries[]; p99: number } {
-  const l = probeLabels(ctx);
-  const hi = hiIndex < PROBE_DURATION_BUCKETS.length ? PROBE_DURATION_BUCKETS[hiIndex] : Infinity;
-  const lo = hiIndex === 0 ? 0 : PROBE_DURATION_BUCKETS[hiIndex - 1];
-  const bounds = [...PROBE_DURATION_BUCKETS.map(le), '+Inf'];
-  const all = [...PROBE_DURATION_BUCKETS, Infinity];
-  const out = bounds.map((b, i) => series(`${PROBE_METRICS.duration}_bucket`, { ...l, le: b },
-    all[i] >= hi ? `0+${PROBES_PER_MINUTE}x${minutes}` : `0x${minutes}`));
-  // histogram_quantile returns the highest finite bound for a quantile in the +Inf bucket.
-  const p99 = hi === Infinity ? lo : lo + (hi - lo) * 0.99;
-  return { series: out, p99 };
-}
-
 /**
  * Duration buckets of one pod where `perMinute[i]` round trips a minute fall in bucket `hiIndex[i]`
- * (as in durationsIn); returns the series and the cumulative count per minute at each bound.
+ * (durationsIn for one bucket); returns the series and the cumulative count per minute at each bound.
  */
 function durationsMix(ctx: ProbeAlertContext, parts: ReadonlyArray<readonly [number, number]>, minutes: number,
   pod?: string): { series: TestSeries[]; cumulative: number[] } {
@@ -116,6 +102,12 @@ function p99Of(cumulative: readonly number[]): number {
   const lo = i === 0 ? 0 : PROBE_DURATION_BUCKETS[i - 1];
   const below = i === 0 ? 0 : cumulative[i - 1];
   return lo + (PROBE_DURATION_BUCKETS[i] - lo) * ((rank - below) / (cumulative[i] - below));
+}
+
+/** Duration buckets with every round trip in bucket `hiIndex`: the series and the p99 Prometheus interpolates. */
+function durationsIn(ctx: ProbeAlertContext, hiIndex: number, minutes: number): { series: TestSeries[]; p99: number } {
+  const m = durationsMix(ctx, [[hiIndex, PROBES_PER_MINUTE]], minutes);
+  return { series: m.series, p99: p99Of(m.cumulative) };
 }
 
 /** The same inputs on another probe's series: one of the labels the alerts select on changed. */

@@ -81,13 +81,11 @@ export function labelKey(value: string): Problem {
 }
 
 /**
- * A key of the user's extra labels on objects whose labels the library also sets (`ours`): a
- * label key, and not one of ours. Ours select and identify the objects (a Service's selector, a
+ * A key of the user's extra labels (already a label key) on objects whose labels the library also
+ * sets (`ours`): not one of ours. Ours select and identify the objects (a Service's selector, a
  * monitor's, the dashboards' variables), so a user value would be replaced, or break them.
  */
 export function userLabelKey(value: string, ours: { readonly [key: string]: string }): Problem {
-  const p = labelKey(value);
-  if (p) return p;
   return Object.prototype.hasOwnProperty.call(ours, value)
     ? `is a label this library sets (to '${ours[value]}') to select and identify its objects: choose another key (the library's keys are ${Object.keys(ours).sort(byCodePoint).join(', ')})`
     : undefined;
